@@ -1,0 +1,17 @@
+"""Fixtures for the Sangoma Phone tests."""
+
+from collections.abc import Generator
+
+import pytest
+
+# Bind the repository's `custom_components` package before the test harness puts
+# its own testing config (which ships another `custom_components`) on sys.path.
+import custom_components  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(
+    enable_custom_integrations: None,
+) -> Generator[None]:
+    """Load the integration from custom_components/ in every test."""
+    yield
