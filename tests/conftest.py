@@ -1,7 +1,5 @@
 """Fixtures for the Sangoma Phone tests."""
 
-from collections.abc import Generator
-
 import pytest
 
 # Bind the repository's `custom_components` package before the test harness puts
@@ -10,8 +8,5 @@ import custom_components  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(
-    enable_custom_integrations: None,
-) -> Generator[None]:
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Load the integration from custom_components/ in every test."""
-    yield

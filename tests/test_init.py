@@ -1,10 +1,10 @@
 """Tests for setting up the integration."""
 
-from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sangoma_phone.const import DOMAIN
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
 
 
 async def test_setup_and_unload(hass: HomeAssistant) -> None:

@@ -1,14 +1,81 @@
-"""The Sangoma Phone integration."""
+"""The Sangoma Phone integration: Sangoma desk phones through their Action URLs."""
 
-from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from aiohttp import hdrs
+
+from homeassistant.components import webhook
+from homeassistant.const import EVENT_CORE_CONFIG_UPDATE, Platform
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import config_validation as cv, issue_registry as ir
+from homeassistant.helpers.typing import ConfigType
+
+from .const import CONF_LOCAL_ONLY, CONF_WEBHOOK_ID, DEFAULT_LOCAL_ONLY, DOMAIN
+from .phone import (
+    SangomaPhone,
+    SangomaPhoneConfigEntry,
+    mac_mismatch_issue_id,
+    phone_store,
+)
+from .views import ProvisioningView, async_check_local_url
+
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.EVENT,
+    Platform.SENSOR,
+    Platform.SWITCH,
+]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
-    """Set up a Sangoma phone from a config entry."""
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the provisioning file download."""
+    hass.http.register_view(ProvisioningView())
+
+    @callback
+    def _async_core_config_updated(event: Event) -> None:
+        if hass.config_entries.async_loaded_entries(DOMAIN):
+            async_check_local_url(hass)
+
+    hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, _async_core_config_updated)
     return True
 
 
-async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
-    """Unload a config entry."""
+async def async_setup_entry(
+    hass: HomeAssistant, entry: SangomaPhoneConfigEntry
+) -> bool:
+    """Set up a phone: restore its state, create its device, open its webhook."""
+    store = phone_store(hass, entry.entry_id)
+    phone = SangomaPhone(hass, entry, store, await store.async_load())
+    phone.async_setup_device()
+    async_check_local_url(hass)
+    entry.runtime_data = phone
+
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    webhook.async_register(
+        hass,
+        DOMAIN,
+        entry.title,
+        entry.data[CONF_WEBHOOK_ID],
+        phone.async_handle_webhook,
+        local_only=bool(entry.options.get(CONF_LOCAL_ONLY, DEFAULT_LOCAL_ONLY)),
+        allowed_methods=[hdrs.METH_GET, hdrs.METH_POST],
+    )
     return True
+
+
+async def async_unload_entry(
+    hass: HomeAssistant, entry: SangomaPhoneConfigEntry
+) -> bool:
+    """Close the webhook, save the state and unload the entities."""
+    if unloaded := await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
+        webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
+        await entry.runtime_data.async_save()
+    return unloaded
+
+
+async def async_remove_entry(
+    hass: HomeAssistant, entry: SangomaPhoneConfigEntry
+) -> None:
+    """Delete the phone's stored state."""
+    await phone_store(hass, entry.entry_id).async_remove()
+    ir.async_delete_issue(hass, DOMAIN, mac_mismatch_issue_id(entry.entry_id))

@@ -1,5 +1,31 @@
 """Constants for the Sangoma Phone integration."""
 
+from datetime import timedelta
+import logging
 from typing import Final
 
 DOMAIN: Final = "sangoma_phone"
+LOGGER = logging.getLogger(__package__)
+
+MANUFACTURER: Final = "Sangoma"
+DEFAULT_NAME: Final = "Sangoma phone"
+
+# Config entry data
+CONF_WEBHOOK_ID: Final = "webhook_id"
+CONF_MAC: Final = "mac"
+
+# Config entry options
+CONF_LOCAL_ONLY: Final = "local_only"
+CONF_ALLOWED_NETWORKS: Final = "allowed_networks"
+DEFAULT_LOCAL_ONLY: Final = True
+
+# Bus event fired for every accepted phone request
+EVENT_PHONE: Final = f"{DOMAIN}_event"
+
+# Provisioning file download (authenticated)
+PROVISIONING_URL: Final = "/api/sangoma_phone/{entry_id}/provisioning.xml"
+PROVISIONING_LINK_VALIDITY: Final = timedelta(days=1)
+
+# Persisted phone state
+STORAGE_VERSION: Final = 1
+STORAGE_SAVE_DELAY: Final = 10  # seconds

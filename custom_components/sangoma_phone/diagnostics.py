@@ -1,0 +1,40 @@
+"""Diagnostics of a Sangoma phone: settings, state and request counters."""
+
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.device_registry import DeviceEntry
+
+from .const import CONF_WEBHOOK_ID
+from .phone import SangomaPhoneConfigEntry
+
+TO_REDACT = {CONF_WEBHOOK_ID, "password", "url", "urls"}
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: SangomaPhoneConfigEntry
+) -> dict[str, Any]:
+    """Return what helps to find out why a phone does not show what it should."""
+    phone = entry.runtime_data
+    return async_redact_data(
+        {
+            "entry": {
+                "title": entry.title,
+                "data": dict(entry.data),
+                "options": dict(entry.options),
+            },
+            "state": phone.state.as_dict(),
+            "event_counts": dict(sorted(phone.event_counts.items())),
+            "rejected_counts": dict(sorted(phone.rejected_counts.items())),
+            "last_rejected": phone.last_rejected,
+        },
+        TO_REDACT,
+    )
+
+
+async def async_get_device_diagnostics(
+    hass: HomeAssistant, entry: SangomaPhoneConfigEntry, device: DeviceEntry
+) -> dict[str, Any]:
+    """Return the diagnostics of the phone's device (one device per entry)."""
+    return await async_get_config_entry_diagnostics(hass, entry)

@@ -1,0 +1,67 @@
+"""Base entity of a Sangoma phone."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, override
+
+from homeassistant.core import callback
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.entity import Entity, EntityDescription
+
+from .const import DOMAIN
+from .phone import PhoneUpdate, SangomaPhone
+from .protocol import PhoneState
+
+
+@dataclass(frozen=True, kw_only=True)
+class SangomaPhoneEntityDescription(EntityDescription):
+    """An entity showing part of the phone's state."""
+
+    value_fn: Callable[[PhoneState], Any]
+    # The PhoneState fields the entity shows; it is written only when one changed.
+    fields: frozenset[str]
+
+
+class SangomaPhoneEntity(Entity):
+    """An entity of one phone, updated by the phone's requests."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+
+    def __init__(self, phone: SangomaPhone, description: EntityDescription) -> None:
+        """Attach the entity to the phone's device."""
+        self.phone = phone
+        self.entity_description = description
+        self._attr_unique_id = f"{phone.entry.entry_id}_{description.key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, phone.entry.entry_id)}
+        )
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Follow the phone's updates."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(self.hass, self.phone.signal, self._async_update)
+        )
+
+    @callback
+    def _async_update(self, update: PhoneUpdate) -> None:
+        """Handle an accepted request."""
+
+
+class SangomaPhoneStateEntity(SangomaPhoneEntity):
+    """An entity whose state is a function of the phone's state."""
+
+    entity_description: SangomaPhoneEntityDescription
+
+    @property
+    def _value(self) -> Any:
+        return self.entity_description.value_fn(self.phone.state)
+
+    @override
+    @callback
+    def _async_update(self, update: PhoneUpdate) -> None:
+        if update.changed & self.entity_description.fields:
+            self.async_write_ha_state()

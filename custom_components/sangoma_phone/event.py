@@ -1,0 +1,42 @@
+"""Event entity of a Sangoma phone: one event type per Action URL event."""
+
+from typing import override
+
+from homeassistant.components.event import EventEntity, EventEntityDescription
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .entity import SangomaPhoneEntity
+from .phone import PhoneUpdate, SangomaPhoneConfigEntry
+from .protocol import EVENT_KEYS
+
+PARALLEL_UPDATES = 0
+
+PHONE_EVENT = EventEntityDescription(
+    key="phone_event",
+    translation_key="phone_event",
+    event_types=list(EVENT_KEYS),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: SangomaPhoneConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the phone's event entity."""
+    async_add_entities([SangomaPhoneEventEntity(entry.runtime_data, PHONE_EVENT)])
+
+
+class SangomaPhoneEventEntity(SangomaPhoneEntity, EventEntity):
+    """Fires for every request the phone sends, with the call's variables."""
+
+    # Identifiers that differ on every call would make a recorder row each time.
+    _unrecorded_attributes = frozenset({"call_id"})
+
+    @override
+    @callback
+    def _async_update(self, update: PhoneUpdate) -> None:
+        request = update.request
+        self._trigger_event(request.event.key, request.variables.as_dict())
+        self.async_write_ha_state()

@@ -1,0 +1,302 @@
+"""One configured phone at runtime: requests in, state, device and events out.
+
+The webhook handler (and any other transport) hands the raw query string to
+`SangomaPhone.async_handle_request`; everything after that is one code path:
+parse, check the sender, apply to the state machine, persist, notify entities,
+fire the bus event.
+"""
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from http import HTTPStatus
+import ipaddress
+from typing import Any
+
+from aiohttp import hdrs, web
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+from homeassistant.util.signal_type import SignalType
+
+from .const import (
+    CONF_ALLOWED_NETWORKS,
+    CONF_MAC,
+    DOMAIN,
+    EVENT_PHONE,
+    LOGGER,
+    MANUFACTURER,
+    STORAGE_SAVE_DELAY,
+    STORAGE_VERSION,
+)
+from .protocol import (
+    ParsedRequest,
+    PhoneState,
+    PhoneStateMachine,
+    QueryError,
+    format_mac,
+    parse_query,
+)
+
+type SangomaPhoneConfigEntry = ConfigEntry[SangomaPhone]
+
+MAX_BODY = 8192
+MAC_MISMATCH_REPAIR_AFTER = 3
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneUpdate:
+    """What one accepted request did: the request and the state fields it changed."""
+
+    request: ParsedRequest
+    changed: frozenset[str]
+
+
+def phone_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
+    """Return the store that keeps a phone's state across restarts."""
+    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}")
+
+
+def mac_mismatch_issue_id(entry_id: str) -> str:
+    """Return the repair issue id for requests from another phone."""
+    return f"mac_mismatch_{entry_id}"
+
+
+class SangomaPhone:
+    """The runtime data of one phone's config entry."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: SangomaPhoneConfigEntry,
+        store: Store[dict[str, Any]],
+        stored: Mapping[str, Any] | None,
+    ) -> None:
+        """Set the phone up from its stored state (or from nothing)."""
+        self.hass = hass
+        self.entry = entry
+        self._store = store
+        stored = stored or {}
+        self.machine = PhoneStateMachine(PhoneState.from_dict(stored.get("state", {})))
+        self.signal: SignalType[PhoneUpdate] = SignalType(
+            f"{DOMAIN}_update_{entry.entry_id}"
+        )
+        self.event_counts: Counter[str] = Counter()
+        self.rejected_counts: Counter[str] = Counter()
+        self.last_rejected: dict[str, Any] | None = None
+        self._logged: set[str] = set()
+        self._foreign_macs: Counter[str] = Counter()
+        self.device_id: str | None = None
+
+    @property
+    def state(self) -> PhoneState:
+        """Return the phone's current state."""
+        return self.machine.state
+
+    @callback
+    def async_setup_device(self) -> None:
+        """Create or refresh the phone's device."""
+        state = self.state
+        device = dr.async_get(self.hass).async_get_or_create(
+            config_entry_id=self.entry.entry_id,
+            identifiers={(DOMAIN, self.entry.entry_id)},
+            connections=self._connections(),
+            manufacturer=MANUFACTURER,
+            name=self.entry.title,
+            model=state.model,
+            sw_version=state.firmware,
+            configuration_url=_configuration_url(state.ip),
+        )
+        self.device_id = device.id
+
+    def _connections(self) -> set[tuple[str, str]]:
+        mac = self.entry.data.get(CONF_MAC) or self.state.mac
+        return {(dr.CONNECTION_NETWORK_MAC, format_mac(mac))} if mac else set()
+
+    async def async_handle_webhook(
+        self, hass: HomeAssistant, webhook_id: str, request: web.Request
+    ) -> web.Response:
+        """Handle a request from the phone on the webhook. Never raises."""
+        rel_url = getattr(request, "rel_url", None)
+        raw: str | bytes = (
+            rel_url.raw_query_string if rel_url is not None else request.query_string
+        )
+        if request.method == hdrs.METH_POST and not raw:
+            body = await request.text()
+            raw = body[: MAX_BODY + 1]
+        status = self.async_handle_request(raw, request.remote)
+        return web.Response(status=status, text=f"{status.phrase}\n")
+
+    @callback
+    def async_handle_request(
+        self, raw_query: str | bytes, source: str | None
+    ) -> HTTPStatus:
+        """Parse and apply one phone request; return the HTTP status to answer."""
+        if not self._source_allowed(source):
+            return self._reject("source_not_allowed", source)
+        try:
+            request = parse_query(raw_query)
+        except QueryError as err:
+            return self._reject(err.reason, source, HTTPStatus.BAD_REQUEST)
+        for problem in request.problems:
+            self._log_once(
+                f"problem:{problem}",
+                "%s: request from %s: %s (the event was accepted)",
+                self.entry.title,
+                source,
+                problem,
+            )
+        if (status := self._check_mac(request, source)) is not None:
+            return status
+        self._accept(request)
+        return HTTPStatus.OK
+
+    def _source_allowed(self, source: str | None) -> bool:
+        networks = self.entry.options.get(CONF_ALLOWED_NETWORKS)
+        if not networks:
+            return True
+        try:
+            address = ipaddress.ip_address(source or "")
+        except ValueError:
+            return False
+        return any(
+            address in ipaddress.ip_network(network, strict=False)
+            for network in networks
+        )
+
+    def _check_mac(
+        self, request: ParsedRequest, source: str | None
+    ) -> HTTPStatus | None:
+        """Return a rejection status if the request comes from another phone."""
+        mac = request.variables.mac
+        if mac is None:
+            return None
+        pinned: str | None = self.entry.data.get(CONF_MAC)
+        if pinned is None:
+            other = self.hass.config_entries.async_entry_for_domain_unique_id(
+                DOMAIN, mac
+            )
+            if other is not None and other.entry_id != self.entry.entry_id:
+                return self._reject("mac_in_use", source, detail=format_mac(mac))
+            LOGGER.info(
+                "%s: learned the phone's MAC address %s",
+                self.entry.title,
+                format_mac(mac),
+            )
+            self.hass.config_entries.async_update_entry(
+                self.entry, data={**self.entry.data, CONF_MAC: mac}, unique_id=mac
+            )
+            if self.device_id is not None:
+                dr.async_get(self.hass).async_update_device(
+                    self.device_id, merge_connections=self._connections()
+                )
+            return None
+        if mac == pinned:
+            return None
+        self._foreign_macs[mac] += 1
+        if self._foreign_macs[mac] >= MAC_MISMATCH_REPAIR_AFTER:
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                mac_mismatch_issue_id(self.entry.entry_id),
+                is_fixable=True,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="mac_mismatch",
+                translation_placeholders={
+                    "name": self.entry.title,
+                    "mac": format_mac(mac),
+                    "pinned_mac": format_mac(pinned),
+                    "ip": request.variables.ip or source or "?",
+                },
+                data={"entry_id": self.entry.entry_id, "mac": mac},
+            )
+        return self._reject("mac_mismatch", source, detail=format_mac(mac))
+
+    def _reject(
+        self,
+        reason: str,
+        source: str | None,
+        status: HTTPStatus = HTTPStatus.FORBIDDEN,
+        detail: str = "",
+    ) -> HTTPStatus:
+        self.rejected_counts[reason] += 1
+        self.last_rejected = {
+            "reason": reason,
+            "detail": detail,
+            "time": dt_util.utcnow().isoformat(),
+        }
+        self._log_once(
+            f"reject:{reason}:{detail}",
+            "%s: rejected a request from %s: %s%s (nothing was changed)",
+            self.entry.title,
+            source,
+            reason,
+            f" ({detail})" if detail else "",
+        )
+        return status
+
+    def _log_once(self, key: str, msg: str, *args: Any) -> None:
+        """Log a problem as a warning the first time, at debug level afterwards."""
+        if key in self._logged:
+            LOGGER.debug(msg, *args)
+            return
+        if len(self._logged) < 256:
+            self._logged.add(key)
+        LOGGER.warning(msg, *args)
+
+    def _accept(self, request: ParsedRequest) -> None:
+        before = self.state
+        identity = (before.model, before.firmware, before.ip)
+        changed = self.machine.apply(request, dt_util.utcnow())
+        self.event_counts[request.event.key] += 1
+        if self.device_id is not None and identity != (
+            self.state.model,
+            self.state.firmware,
+            self.state.ip,
+        ):
+            dr.async_get(self.hass).async_update_device(
+                self.device_id,
+                model=self.state.model,
+                sw_version=self.state.firmware,
+                configuration_url=_configuration_url(self.state.ip),
+            )
+        if changed:
+            self._store.async_delay_save(self._data_to_store, STORAGE_SAVE_DELAY)
+        async_dispatcher_send(self.hass, self.signal, PhoneUpdate(request, changed))
+        self.hass.bus.async_fire(
+            EVENT_PHONE,
+            {
+                "device_id": self.device_id,
+                "entry_id": self.entry.entry_id,
+                "event": request.event.key,
+                "p_code": request.event.p_code,
+                **request.variables.as_dict(),
+            },
+        )
+
+    @callback
+    def _data_to_store(self) -> dict[str, Any]:
+        return {"state": self.state.as_dict()}
+
+    async def async_save(self) -> None:
+        """Write the state now (on unload)."""
+        await self._store.async_save(self._data_to_store())
+
+    @callback
+    def async_clear_issues(self) -> None:
+        """Forget requests from other phones (after a re-pin or reload)."""
+        self._foreign_macs.clear()
+        ir.async_delete_issue(
+            self.hass, DOMAIN, mac_mismatch_issue_id(self.entry.entry_id)
+        )
+
+
+def _configuration_url(ip: str | None) -> str | None:
+    """Return the phone's web UI address."""
+    if ip is None:
+        return None
+    return f"http://[{ip}]" if ":" in ip else f"http://{ip}"

@@ -1,0 +1,57 @@
+"""Sangoma Action URL protocol: events, query parsing, URLs, provisioning, state.
+
+Pure Python, no Home Assistant imports.
+"""
+
+from .events import (
+    EVENT_KEYS,
+    EVENT_PARAM,
+    EVENTS,
+    EVENTS_BY_KEY,
+    PARAMS,
+    PARAMS_BY_NAME,
+    EventSpec,
+    ParamSpec,
+)
+from .provisioning import provisioning_xml
+from .query import (
+    MAX_VALUE_LENGTH,
+    ParsedRequest,
+    PhoneVariables,
+    QueryError,
+    format_mac,
+    normalize_mac,
+    number_from_uri,
+    parse_query,
+)
+from .state import Call, CallState, PhoneState, PhoneStateMachine, Registration
+from .urls import event_query, event_url, event_urls, webhook_path
+
+__all__ = [
+    "EVENTS",
+    "EVENTS_BY_KEY",
+    "EVENT_KEYS",
+    "EVENT_PARAM",
+    "MAX_VALUE_LENGTH",
+    "PARAMS",
+    "PARAMS_BY_NAME",
+    "Call",
+    "CallState",
+    "EventSpec",
+    "ParamSpec",
+    "ParsedRequest",
+    "PhoneState",
+    "PhoneStateMachine",
+    "PhoneVariables",
+    "QueryError",
+    "Registration",
+    "event_query",
+    "event_url",
+    "event_urls",
+    "format_mac",
+    "normalize_mac",
+    "number_from_uri",
+    "parse_query",
+    "provisioning_xml",
+    "webhook_path",
+]

@@ -1,0 +1,29 @@
+"""S-series provisioning XML that sets the Action URLs on the phone."""
+
+from collections.abc import Mapping
+from xml.sax.saxutils import escape
+
+from .events import EVENTS
+
+_HEADER = (
+    '<?xml version="1.0" encoding="UTF-8" ?>\n'
+    '<hl_provision version="1">\n'
+    '<config version="1">\n'
+    "<!-- Sangoma Phone for Home Assistant: Action URLs P3701 to P3734."
+    " P3734 (IP Changed) is unverified on some firmware. -->\n"
+)
+_FOOTER = "</config>\n</hl_provision>\n"
+
+
+def provisioning_xml(urls: Mapping[str, str]) -> str:
+    """Return the provisioning XML for the given event URLs (key -> URL).
+
+    Events are written in P-code order; keys missing from ``urls`` are left
+    out and unknown keys are ignored.
+    """
+    lines = [
+        f'<{e.p_code} para="{e.para}">{escape(urls[e.key])}</{e.p_code}>\n'
+        for e in EVENTS
+        if e.key in urls
+    ]
+    return _HEADER + "".join(lines) + _FOOTER

@@ -1,0 +1,170 @@
+"""Tolerant parser for the raw query string of an Action URL request.
+
+The phone substitutes ``$variables`` without any documented encoding, so a
+value may hold a raw ``&``, ``=``, spaces, ``#``, ``+`` or non-UTF-8 bytes.
+Parameters are therefore split only at ``&`` directly followed by a known
+parameter name and ``=``. An unknown ``&foo=bar`` after a known parameter is
+indistinguishable from a raw ``&`` in a value and so stays part of that value;
+unknown text before the first known parameter is ignored ("unknown_param").
+"""
+
+from dataclasses import dataclass, fields
+import ipaddress
+import re
+from urllib.parse import unquote_to_bytes
+
+from .events import EVENT_PARAM, EVENTS_BY_KEY, PARAMS, EventSpec
+
+MAX_VALUE_LENGTH = 256
+MAX_QUERY_LENGTH = 8192
+
+_NAMES = (EVENT_PARAM, *(p.name for p in PARAMS))
+_BOUNDARY = re.compile(rb"(?:^|&)(" + b"|".join(n.encode() for n in _NAMES) + rb")=")
+_BAD_PERCENT = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+_VARIABLES = frozenset(p.variable for p in PARAMS)
+_MAC = re.compile(
+    r"[0-9a-f]{12}"
+    r"|[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}"
+    r"|[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}"
+)
+_SCHEME = re.compile(r"(?:sips?|tel):", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PhoneVariables:
+    """The phone variables carried by one request; None = not sent or empty."""
+
+    mac: str | None = None
+    ip: str | None = None
+    model: str | None = None
+    firmware: str | None = None
+    local: str | None = None
+    remote: str | None = None
+    remote_number: str | None = None
+    display_local: str | None = None
+    display_remote: str | None = None
+    call_id: str | None = None
+    active_user: str | None = None
+    active_host: str | None = None
+    active_url: str | None = None
+
+    def as_dict(self) -> dict[str, str | None]:
+        """Return all fields, in declaration order."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParsedRequest:
+    """A parsed request: the event, its variables and non-fatal problems."""
+
+    event: EventSpec
+    variables: PhoneVariables
+    problems: tuple[str, ...] = ()
+
+
+class QueryError(ValueError):
+    """A query that cannot be used; ``reason`` is a stable code."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+def normalize_mac(value: str) -> str | None:
+    """Return the MAC as 12 lowercase hex digits, or None if it is not one."""
+    text = value.strip().lower()
+    return re.sub(r"[:.-]", "", text) if _MAC.fullmatch(text) else None
+
+
+def format_mac(mac: str) -> str:
+    """Format a MAC as ``aa:bb:cc:dd:ee:ff``; ValueError if it is not one."""
+    if (digits := normalize_mac(mac)) is None:
+        raise ValueError(f"invalid MAC address: {mac!r}")
+    return ":".join(digits[i : i + 2] for i in range(0, 12, 2))
+
+
+def number_from_uri(uri: str | None) -> str | None:
+    """Return the user part (the number) of a SIP/tel URI or a bare number."""
+    if uri is None:
+        return None
+    text = uri.strip()
+    if "<" in text:
+        text = text.partition("<")[2].partition(">")[0].strip()
+    if _SCHEME.match(text):
+        text = text.partition(":")[2]
+    user = text.partition("@")[0]
+    return re.split(r"[;:?]", user, maxsplit=1)[0].strip() or None
+
+
+def parse_query(raw: str | bytes) -> ParsedRequest:
+    """Parse the raw query string (the part after ``?``) of a request."""
+    if len(raw) > MAX_QUERY_LENGTH:
+        raise QueryError("too_long", f"{len(raw)} > {MAX_QUERY_LENGTH}")
+    data = raw if isinstance(raw, bytes) else _to_bytes(raw)
+    data = data.removeprefix(b"?")
+    problems: dict[str, None] = {}
+    matches = list(_BOUNDARY.finditer(data))
+    if (matches[0].start() if matches else len(data)) > 0:
+        problems["unknown_param"] = None
+    values: dict[str, str | None] = {}
+    ends = [m.start() for m in matches[1:]] + [len(data)]
+    for match, end in zip(matches, ends, strict=True):
+        name = match.group(1).decode()
+        value = _decode(data[match.end() : end], problems)
+        if name == EVENT_PARAM and value is not None:
+            value = value.lower()
+        if name in values:
+            problems["duplicate_param"] = None
+            old = values[name]
+            if name == EVENT_PARAM and None not in (old, value) and old != value:
+                raise QueryError("duplicate_event", f"{old!r} != {value!r}")
+            if old is not None:
+                continue
+        values[name] = value
+    key = values.get(EVENT_PARAM)
+    if key is None:
+        raise QueryError("missing_event")
+    if (event := EVENTS_BY_KEY.get(key)) is None:
+        raise QueryError("unknown_event", repr(key[:64]))
+    found = {p.field: values.get(p.name) for p in PARAMS}
+    for field, normalize in (("mac", normalize_mac), ("ip", _normalize_ip)):
+        if (value := found[field]) is not None:
+            found[field] = normalize(value)
+            if found[field] is None:
+                problems[f"invalid_{field}"] = None
+    variables = PhoneVariables(**found, remote_number=number_from_uri(found["remote"]))
+    return ParsedRequest(event=event, variables=variables, problems=tuple(problems))
+
+
+def _to_bytes(text: str) -> bytes:
+    """Encode text back to the bytes it most likely came from."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
+
+
+def _decode(raw: bytes, problems: dict[str, None]) -> str | None:
+    """Percent-decode, decode and clean one value; None if empty or unset."""
+    if _BAD_PERCENT.search(raw):
+        problems["invalid_percent_encoding"] = None
+    data = unquote_to_bytes(raw)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+        problems["invalid_utf8"] = None
+    text = text.strip()
+    if len(text) > MAX_VALUE_LENGTH:
+        text = text[:MAX_VALUE_LENGTH].rstrip()
+        problems["value_truncated"] = None
+    return text if text and text not in _VARIABLES else None
+
+
+def _normalize_ip(value: str) -> str | None:
+    """Return the IP address in canonical form, or None if it is not one."""
+    try:
+        return str(ipaddress.ip_address(value.removeprefix("[").removesuffix("]")))
+    except ValueError:
+        return None

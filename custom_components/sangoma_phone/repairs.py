@@ -1,0 +1,77 @@
+"""Repairs the user can fix from the UI."""
+
+from typing import Any
+
+import probatio
+
+from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
+from homeassistant.core import HomeAssistant
+
+from .const import CONF_MAC, DOMAIN
+from .protocol import format_mac
+from .views import NO_LOCAL_URL_ISSUE, async_check_local_url
+
+
+class NoLocalUrlRepairFlow(RepairsFlow):
+    """Check again, once the user has set a local URL."""
+
+    async def async_step_init(
+        self, user_input: dict[str, str] | None = None
+    ) -> RepairsFlowResult:
+        """Check the local URL when the user confirms."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            if async_check_local_url(self.hass):
+                return self.async_create_entry(data={})
+            errors["base"] = "still_no_local_url"
+        return self.async_show_form(
+            step_id="init", data_schema=probatio.Schema({}), errors=errors
+        )
+
+
+class MacMismatchRepairFlow(RepairsFlow):
+    """Pin the phone to the MAC address its requests now carry."""
+
+    def __init__(self, entry_id: str, mac: str) -> None:
+        """Remember which phone and which MAC."""
+        self._entry_id = entry_id
+        self._mac = mac
+
+    async def async_step_init(
+        self, user_input: dict[str, str] | None = None
+    ) -> RepairsFlowResult:
+        """Re-pin the phone when the user confirms."""
+        entry = self.hass.config_entries.async_get_entry(self._entry_id)
+        if entry is None:
+            return self.async_abort(reason="phone_removed")
+        if user_input is not None:
+            other = self.hass.config_entries.async_entry_for_domain_unique_id(
+                DOMAIN, self._mac
+            )
+            if other is not None and other.entry_id != entry.entry_id:
+                return self.async_abort(
+                    reason="mac_in_use", description_placeholders={"other": other.title}
+                )
+            self.hass.config_entries.async_update_entry(
+                entry, data={**entry.data, CONF_MAC: self._mac}, unique_id=self._mac
+            )
+            self.hass.config_entries.async_schedule_reload(entry.entry_id)
+            return self.async_create_entry(data={})
+        return self.async_show_form(
+            step_id="init",
+            data_schema=probatio.Schema({}),
+            description_placeholders={
+                "name": entry.title,
+                "mac": format_mac(self._mac),
+            },
+        )
+
+
+async def async_create_fix_flow(
+    hass: HomeAssistant, issue_id: str, data: dict[str, Any] | None
+) -> RepairsFlow:
+    """Return the flow that fixes an issue."""
+    if issue_id == NO_LOCAL_URL_ISSUE:
+        return NoLocalUrlRepairFlow()
+    assert data is not None
+    return MacMismatchRepairFlow(str(data["entry_id"]), str(data["mac"]))
