@@ -1,12 +1,133 @@
 """Fixtures for the Sangoma Phone tests."""
 
+from collections.abc import Awaitable, Callable, Generator
+from typing import Any
+from unittest.mock import patch
+from urllib.parse import quote
+
+from aiohttp import ClientResponse
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import (
+    HomeAssistantSnapshotExtension,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from syrupy.assertion import SnapshotAssertion
+from yarl import URL
 
 # Bind the repository's `custom_components` package before the test harness puts
 # its own testing config (which ships another `custom_components`) on sys.path.
 import custom_components  # noqa: F401
+from custom_components.sangoma_phone.const import (
+    CONF_LOCAL_ONLY,
+    CONF_MAC,
+    CONF_WEBHOOK_ID,
+    DOMAIN,
+)
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.core_config import async_process_ha_core_config
+
+WEBHOOK_ID = "0123456789abcdef0123456789abcdef"
+MAC = "001fc1aabbcc"
+ENTRY_ID = "01JDESKPHONE000000000000000"
+LOCAL_URL = "http://homeassistant.local:8123"
+
+type SendRequest = Callable[..., Awaitable[ClientResponse]]
 
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Load the integration from custom_components/ in every test."""
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Return snapshots in Home Assistant's format."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """Return the platforms to load (all of them unless a test narrows it)."""
+    return [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR, Platform.SWITCH]
+
+
+@pytest.fixture
+def mock_config_entry() -> MockConfigEntry:
+    """Return a phone's config entry with a pinned MAC."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Desk phone",
+        unique_id=MAC,
+        entry_id=ENTRY_ID,
+        data={CONF_WEBHOOK_ID: WEBHOOK_ID, CONF_MAC: MAC},
+        options={CONF_LOCAL_ONLY: True},
+    )
+
+
+@pytest.fixture
+async def local_url(hass: HomeAssistant) -> str:
+    """Give Home Assistant a local URL."""
+    await async_process_ha_core_config(hass, {"internal_url": LOCAL_URL})
+    return LOCAL_URL
+
+
+@pytest.fixture
+def enable_all_entities() -> Generator[None]:
+    """Enable entities that are disabled by default."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        return_value=True,
+    ):
+        yield
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    local_url: str,
+    platforms: list[Platform],
+) -> MockConfigEntry:
+    """Set the phone up."""
+    mock_config_entry.add_to_hass(hass)
+    with patch("custom_components.sangoma_phone.PLATFORMS", platforms):
+        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        await hass.async_block_till_done()
+    return mock_config_entry
+
+
+def build_query(event: str | None, params: dict[str, Any] | str) -> str:
+    """Return a query string as a phone sends it (values percent-encoded)."""
+    if isinstance(params, str):
+        rest = params
+    else:
+        rest = "&".join(
+            f"{name}={quote(str(value), safe='')}" for name, value in params.items()
+        )
+    head = f"event={event}" if event is not None else ""
+    return "&".join(part for part in (head, rest) if part)
+
+
+@pytest.fixture
+async def send(hass_client_no_auth: ClientSessionGenerator) -> SendRequest:
+    """Return a function that sends a phone request to a webhook (GET)."""
+    client = await hass_client_no_auth()
+
+    async def _send(
+        event: str | None,
+        params: dict[str, Any] | str | None = None,
+        *,
+        webhook_id: str = WEBHOOK_ID,
+        mac: str | None = MAC,
+    ) -> ClientResponse:
+        values: dict[str, Any] | str = params if params is not None else {}
+        if isinstance(values, dict) and mac is not None:
+            values = {"mac": mac, **values}
+        # encoded=True: the request target goes out exactly as built here.
+        return await client.get(
+            URL(f"/api/webhook/{webhook_id}?{build_query(event, values)}", encoded=True)
+        )
+
+    return _send

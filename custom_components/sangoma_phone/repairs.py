@@ -18,6 +18,12 @@ class NoLocalUrlRepairFlow(RepairsFlow):
     async def async_step_init(
         self, user_input: dict[str, str] | None = None
     ) -> RepairsFlowResult:
+        """Start with the confirmation."""
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(
+        self, user_input: dict[str, str] | None = None
+    ) -> RepairsFlowResult:
         """Check the local URL when the user confirms."""
         errors: dict[str, str] = {}
         if user_input is not None:
@@ -25,7 +31,7 @@ class NoLocalUrlRepairFlow(RepairsFlow):
                 return self.async_create_entry(data={})
             errors["base"] = "still_no_local_url"
         return self.async_show_form(
-            step_id="init", data_schema=probatio.Schema({}), errors=errors
+            step_id="confirm", data_schema=probatio.Schema({}), errors=errors
         )
 
 
@@ -38,6 +44,12 @@ class MacMismatchRepairFlow(RepairsFlow):
         self._mac = mac
 
     async def async_step_init(
+        self, user_input: dict[str, str] | None = None
+    ) -> RepairsFlowResult:
+        """Start with the confirmation."""
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(
         self, user_input: dict[str, str] | None = None
     ) -> RepairsFlowResult:
         """Re-pin the phone when the user confirms."""
@@ -58,7 +70,7 @@ class MacMismatchRepairFlow(RepairsFlow):
             self.hass.config_entries.async_schedule_reload(entry.entry_id)
             return self.async_create_entry(data={})
         return self.async_show_form(
-            step_id="init",
+            step_id="confirm",
             data_schema=probatio.Schema({}),
             description_placeholders={
                 "name": entry.title,

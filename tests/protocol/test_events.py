@@ -51,13 +51,41 @@ P3734 IP Changed ip_changed
 """
 
 # The para labels of the public templates, P3701..P3733, misspellings included.
-PARA_LABELS = """SetupCompleted LogOn LogOff RegisterFailed OffHook OnfHook
-IncomingCall OutgoingCall CallEstablished CallTerminated OpenDND CloseDND
-OpenAlwaysForward CloseAlwaysForward OpenBusyForward CloseBusyForward
-OpenNoAnswerForward CloseNoAnswerForward TransferCall BlindTrandfercall
-AttendedTransferCall Hold Unhold Mute Unmute MissedCall IdleToBusy BusyToIdel
-ForwardIncomingCall RejectIncomingCall AnswerNewIncomingCall TransferFinished
-TransfeFailed""".split()
+PARA_LABELS = [
+    "SetupCompleted",
+    "LogOn",
+    "LogOff",
+    "RegisterFailed",
+    "OffHook",
+    "OnfHook",
+    "IncomingCall",
+    "OutgoingCall",
+    "CallEstablished",
+    "CallTerminated",
+    "OpenDND",
+    "CloseDND",
+    "OpenAlwaysForward",
+    "CloseAlwaysForward",
+    "OpenBusyForward",
+    "CloseBusyForward",
+    "OpenNoAnswerForward",
+    "CloseNoAnswerForward",
+    "TransferCall",
+    "BlindTrandfercall",
+    "AttendedTransferCall",
+    "Hold",
+    "Unhold",
+    "Mute",
+    "Unmute",
+    "MissedCall",
+    "IdleToBusy",
+    "BusyToIdel",
+    "ForwardIncomingCall",
+    "RejectIncomingCall",
+    "AnswerNewIncomingCall",
+    "TransferFinished",
+    "TransfeFailed",
+]
 
 
 def test_events_match_the_reference_table() -> None:
@@ -78,7 +106,7 @@ def test_only_ip_changed_is_unverified() -> None:
 
 
 def test_lookups() -> None:
-    assert EVENT_KEYS == tuple(e.key for e in EVENTS)
+    assert tuple(e.key for e in EVENTS) == EVENT_KEYS
     assert len(set(EVENT_KEYS)) == 34
     assert list(EVENTS_BY_KEY) == list(EVENT_KEYS)
     assert all(EVENTS_BY_KEY[e.key] is e for e in EVENTS)

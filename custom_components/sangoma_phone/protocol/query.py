@@ -4,8 +4,9 @@ The phone substitutes ``$variables`` without any documented encoding, so a
 value may hold a raw ``&``, ``=``, spaces, ``#``, ``+`` or non-UTF-8 bytes.
 Parameters are therefore split only at ``&`` directly followed by a known
 parameter name and ``=``. An unknown ``&foo=bar`` after a known parameter is
-indistinguishable from a raw ``&`` in a value and so stays part of that value;
-unknown text before the first known parameter is ignored ("unknown_param").
+indistinguishable from a raw ``&`` in a value and so stays part of that value,
+except after ``event`` (keys have no ``&``). Unknown text before the first
+known parameter or after the event key is ignored ("unknown_param").
 """
 
 from dataclasses import dataclass, fields
@@ -105,13 +106,20 @@ def parse_query(raw: str | bytes) -> ParsedRequest:
     data = data.removeprefix(b"?")
     problems: dict[str, None] = {}
     matches = list(_BOUNDARY.finditer(data))
-    if (matches[0].start() if matches else len(data)) > 0:
+    if not matches:
+        raise QueryError("missing_event")
+    if matches[0].start() > 0:
         problems["unknown_param"] = None
     values: dict[str, str | None] = {}
     ends = [m.start() for m in matches[1:]] + [len(data)]
     for match, end in zip(matches, ends, strict=True):
         name = match.group(1).decode()
-        value = _decode(data[match.end() : end], problems)
+        chunk = data[match.end() : end]
+        if name == EVENT_PARAM:  # keys have no "&": the rest is an unknown param
+            chunk, _, rest = chunk.partition(b"&")
+            if rest:
+                problems["unknown_param"] = None
+        value = _decode(chunk, problems)
         if name == EVENT_PARAM and value is not None:
             value = value.lower()
         if name in values:

@@ -10,60 +10,61 @@ Transition table ("the call" is the call the event addresses, see below):
     setup_completed            the phone booted: all calls cleared, off_hook
                                False, muted False (registration, DND and
                                forwarding are kept: later events report them)
-    registered / unregistered  registration
-    / register_failed
-    ip_changed                 ip (nothing else; the P3734 code is unverified)
+    registered, unregistered,  registration
+    register_failed
+    ip_changed                 ip only (the P3734 code is unverified)
     off_hook / on_hook         off_hook True / False; calls untouched
     dnd_on / dnd_off           dnd True / False
     <kind>_forward_on / _off   always_forward, busy_forward, no_answer_forward
     mute / unmute              muted True / False
     incoming_call              a new RINGING incoming call
     outgoing_call              a new DIALING outgoing call
-    established                the call CONNECTED (connected_at = now)
-    hold / unhold              the call ON_HOLD / CONNECTED
-    answer_new_incall          the ringing call CONNECTED, every other
-                               connected call ON_HOLD (call waiting)
-    terminated                 the call removed; last_call_duration if it was
-                               connected
-    transfer_finished          the transferred call removed, as terminated
-    missed_call                the call removed if not yet connected;
+    established                the call CONNECTED (connected_at = now)*
+    hold / unhold              the call ON_HOLD / CONNECTED*
+    answer_new_incall          the answered call (by id, else the ringing one)
+                               CONNECTED, every other connected call ON_HOLD*
+    terminated                 the call removed; last_call_duration if it had
+                               been connected
+    transfer_finished          the transferred call (held before connected)
+                               removed, as terminated
+    missed_call                the call removed unless connected or held;
                                missed_calls + 1, last_missed_number/name
-    reject_incoming_call,      the call removed if not yet connected (not a
-    forward_incoming_call      missed call)
-    transfer_call,             no call change: the legs of a transfer are
-    blind_transfer,            reported by their own events (hold,
-    attended_transfer,         outgoing_call, terminated, transfer_finished)
+    reject_incoming_call,      the call removed unless connected or held (not
+    forward_incoming_call      counted as missed)
+    transfer_call,             no call change: the legs of a transfer arrive
+    blind_transfer,            as their own events (hold, outgoing_call,
+    attended_transfer,         terminated, transfer_finished)
     transfer_failed
     idle_to_busy               if no call is known: a DIALING call of unknown
-                               direction (the phone is busy with something)
-    busy_to_idle               authoritative idle: all calls cleared, off_hook
-                               False, muted False
-    mute reset                 whenever the last call ends, muted False
+                               direction (a placeholder); else nothing
+    busy_to_idle               authoritative idle: all calls cleared (timed),
+                               off_hook False, muted False
 
-Addressing: calls are keyed by ``$call_id``. Without one the phone has a
+    * creates a call of unknown direction if none matches (a lost request).
+    Every event that ends calls sets muted False when no call is left.
+
+Addressing: calls are keyed by ``$call_id``; without one the phone has a
 single call slot ``""``. An event without a call id addresses the slot if it
 exists, else the most recent call in the state the event expects (preferring
-one with the same remote number), else the only call. A call id that is not
-known takes over the slot ``""`` (a placeholder from idle_to_busy).
+one with the same remote number), else the only call. An unknown call id
+takes over the slot ``""`` (e.g. the idle_to_busy placeholder).
 
-Robustness: established, hold, unhold and answer_new_incall create a call of
-unknown direction when none matches (a request was lost), but never for a
-call id that ended recently (the last 16 are remembered), so a late request
-cannot resurrect a call. incoming_call and outgoing_call ignore a call id that
-ended less than 5 seconds ago (``$call_id`` may be the caller's number, which
-repeats), and never turn a connected or held call back into a new one. A
-second missed_call for the same call id within 5 seconds is not counted.
-At most 8 calls are kept (oldest dropped).
+Late and duplicate requests: a call id that ended (the last 16 are kept) is
+never created again by established, hold, unhold or answer_new_incall.
+incoming_call and outgoing_call ignore a call id that ended less than 5
+seconds ago (``$call_id`` may be the caller's number, which repeats later)
+and never turn a connected or held call into a new one. A second missed_call
+for a call id within 5 seconds is not counted. At most 8 calls are kept.
 
 call_state: CONNECTED if any call is connected, else ON_HOLD if any is held,
-else RINGING, else DIALING, else IDLE. It stays None (unknown) until the first
-event that concerns calls. remote_number and remote_name follow the current
-call (connected > ringing > dialing > held, most recent first); when no call
-is left they keep the last call's values, so a dashboard shows the last party.
+else RINGING, else DIALING, else IDLE; None (unknown) until the first event
+that concerns calls. remote_number and remote_name follow the current call
+(connected > ringing > dialing > held, most recent first); when no call is
+left they keep the last call's values, so a dashboard shows the last party.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 import math
@@ -266,6 +267,8 @@ class PhoneStateMachine:
         """Apply one request; return the names of the attributes it changed."""
         before = self._snapshot()
         state, v, key = self.state, request.variables, request.event.key
+        if v.call_id == "":
+            v = replace(v, call_id=None)
         state.last_event, state.last_event_time = key, now
         for name in ("mac", "ip", "model", "firmware"):
             if (value := getattr(v, name)) is not None:
@@ -319,7 +322,7 @@ class PhoneStateMachine:
             case "terminated":
                 self._end(v, now, _CURRENT)
             case "transfer_finished":
-                self._end(v, now, _ACTIVE)
+                self._end(v, now, (CallState.ON_HOLD, CallState.CONNECTED))
             case "reject_incoming_call" | "forward_incoming_call":
                 self._end(v, now, (CallState.RINGING,), only=_NOT_CONNECTED)
             case "missed_call":
@@ -364,16 +367,16 @@ class PhoneStateMachine:
         prefer: tuple[CallState, ...],
         only: tuple[CallState, ...] = _CURRENT,
     ) -> Call | None:
-        """Remove the call an event ends, if it is in one of the states ``only``."""
-        key = self._find(v, prefer)
-        if key is None:
-            if v.call_id is not None:
-                _remember(self._ended, v.call_id, now)
-            return None
-        call = self.state.calls[key]
-        if call.state not in only:
-            return None
-        self._remove(key, now)
+        """Remove the call an event ends if it is in a state of ``only``; return it."""
+        key, call = self._find(v, prefer), None
+        if key is not None:
+            call = self.state.calls[key]
+            if call.state in only:
+                self._remove(key, now)
+        elif v.call_id is not None:
+            _remember(self._ended, v.call_id, now)
+        if not self.state.calls:
+            self.state.muted = False
         return call
 
     def _count_missed(
@@ -439,8 +442,6 @@ class PhoneStateMachine:
             _remember(self._ended, key, now)
         if timed and call.connected_at is not None:
             state.last_call_duration = _elapsed(call.connected_at, now)
-        if not state.calls:
-            state.muted = False
 
     @staticmethod
     def _set(call: Call | None, state: CallState, now: datetime) -> None:

@@ -1,0 +1,108 @@
+"""Tests for the provisioning file download."""
+
+from datetime import timedelta
+from http import HTTPStatus
+from urllib.parse import urlsplit
+import xml.etree.ElementTree as ET
+
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.sangoma_phone.protocol import EVENTS, parse_query
+from homeassistant.components.http.auth import async_sign_path
+from homeassistant.core import HomeAssistant
+
+from .conftest import ENTRY_ID, LOCAL_URL, MAC, WEBHOOK_ID
+
+PATH = f"/api/sangoma_phone/{ENTRY_ID}/provisioning.xml"
+
+
+async def test_provisioning_requires_auth(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """Without a token the file is not served."""
+    client = await hass_client_no_auth()
+    response = await client.get(PATH)
+    assert response.status == HTTPStatus.UNAUTHORIZED
+
+
+async def test_provisioning_file(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """The file holds all 34 URLs, each parsing back to its own event."""
+    client = await hass_client()
+    response = await client.get(PATH)
+    assert response.status == HTTPStatus.OK
+    assert response.content_type == "application/xml"
+    assert f'filename="cfg{MAC}.xml"' in response.headers["Content-Disposition"]
+    body = await response.text()
+    assert "&amp;" in body
+    root = ET.fromstring(body)  # noqa: S314 - our own output
+    assert root.tag == "hl_provision"
+    elements = list(root.iter())
+    by_code = {el.tag: el for el in elements if el.tag.startswith("P37")}
+    assert len(by_code) == 34
+    for spec in EVENTS:
+        element = by_code[spec.p_code]
+        assert element.get("para") == spec.para
+        url = urlsplit(element.text or "")
+        assert f"{url.scheme}://{url.netloc}" == LOCAL_URL
+        assert url.path == f"/api/webhook/{WEBHOOK_ID}"
+        assert parse_query(url.query).event is spec
+        assert len(element.text or "") <= 255
+
+
+async def test_provisioning_signed_path(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """A signed link (as the UI shows) downloads the file without a header."""
+    client = await hass_client_no_auth()
+    response = await client.get(async_sign_path(hass, PATH, timedelta(minutes=1)))
+    assert response.status == HTTPStatus.OK
+
+
+async def test_provisioning_unknown_phone(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """An unknown or foreign entry id is 404."""
+    client = await hass_client()
+    response = await client.get("/api/sangoma_phone/nope/provisioning.xml")
+    assert response.status == HTTPStatus.NOT_FOUND
+    other = MockConfigEntry(domain="other")
+    other.add_to_hass(hass)
+    response = await client.get(f"/api/sangoma_phone/{other.entry_id}/provisioning.xml")
+    assert response.status == HTTPStatus.NOT_FOUND
+
+
+async def test_provisioning_unloaded_phone(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """An unloaded phone has no file."""
+    client = await hass_client()
+    await hass.config_entries.async_unload(init_integration.entry_id)
+    response = await client.get(PATH)
+    assert response.status == HTTPStatus.CONFLICT
+
+
+async def test_provisioning_without_local_url(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """Without a local URL the file cannot be made: say so."""
+    hass.config.internal_url = None
+    hass.config.api = None
+    client = await hass_client()
+    response = await client.get(PATH)
+    assert response.status == HTTPStatus.SERVICE_UNAVAILABLE
+    assert "local URL" in await response.text()
