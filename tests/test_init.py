@@ -10,9 +10,20 @@ from custom_components.sangoma_phone.const import DOMAIN
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from .conftest import ENTRY_ID, SendRequest
+
+
+async def test_ip_address_disabled_by_default(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """The IP address sensor is there for diagnosis, off by default."""
+    entry = entity_registry.async_get("sensor.desk_phone_ip_address")
+    assert entry is not None
+    assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
 
 
 async def test_setup_creates_device(
@@ -44,6 +55,7 @@ async def test_unload_closes_webhook(
     assert hass.states.get("switch.desk_phone_do_not_disturb").state == "unavailable"
 
 
+@pytest.mark.usefixtures("enable_all_entities")
 async def test_state_survives_reload(
     hass: HomeAssistant, init_integration: MockConfigEntry, send: SendRequest
 ) -> None:

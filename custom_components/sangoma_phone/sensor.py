@@ -82,6 +82,7 @@ SENSORS: tuple[SangomaSensorEntityDescription, ...] = (
         key="ip_address",
         translation_key="ip_address",
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         value_fn=lambda state: state.ip,
         fields=frozenset({"ip"}),
     ),
