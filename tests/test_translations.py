@@ -50,3 +50,16 @@ def test_every_field_is_described() -> None:
         for step in EN[section]["step"].values():
             for field in step.get("data", {}):
                 assert step["data_description"][field]
+
+
+def _strings(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        return [text for value in node.values() for text in _strings(value)]
+    return [node] if isinstance(node, str) else []
+
+
+def test_no_markup_the_frontend_would_misread() -> None:
+    """The frontend formats strings as ICU messages: `<x>` reads as an open tag."""
+    for text in _strings(EN):
+        assert "<" not in text, text
+        assert text.count("{") == text.count("}"), text
