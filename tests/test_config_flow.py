@@ -1,16 +1,25 @@
 """Tests for the config, discovery, reconfigure and options flows."""
 
+import socket
+from typing import Any
+
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sangoma_phone.const import (
     CONF_ALLOWED_NETWORKS,
+    CONF_LISTENER_ENABLED,
+    CONF_LISTENER_PORT,
     CONF_LOCAL_ONLY,
     CONF_MAC,
+    CONF_USE_LISTENER,
     CONF_WEBHOOK_ID,
+    DEFAULT_LISTENER_PORT,
     DOMAIN,
+    LISTENER_STORAGE_KEY,
 )
-from homeassistant.config_entries import SOURCE_DHCP, SOURCE_USER
+from custom_components.sangoma_phone.listener import DATA_LISTENER, ListenerSettings
+from homeassistant.config_entries import SOURCE_DHCP, SOURCE_USER, ConfigFlowResult
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -199,7 +208,10 @@ async def test_options_show_urls(
     placeholders = result["description_placeholders"]
     assert placeholders["base_url"] == f"{LOCAL_URL}/api/webhook/{WEBHOOK_ID}"
     assert placeholders["provisioning_link"].startswith(
-        f"/api/sangoma_phone/{init_integration.entry_id}/provisioning.xml?authSig="
+        f'<a href="/api/sangoma_phone/{init_integration.entry_id}/provisioning.xml?authSig='
+    )
+    assert placeholders["provisioning_link"].endswith(
+        f'" target="_blank">cfg{MAC}.xml</a>'
     )
     result = await hass.config_entries.options.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -267,3 +279,208 @@ async def test_options_mac_in_use_and_cleared(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert init_integration.data[CONF_MAC] is None
     assert init_integration.unique_id is None
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("0.0.0.0", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+async def _listener_form(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> ConfigFlowResult:
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.MENU
+    assert "listener" in result["menu_options"]
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "listener"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "listener"
+    return result
+
+
+def _suggested(result: ConfigFlowResult) -> dict[str, Any]:
+    return {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+    }
+
+
+@pytest.mark.usefixtures("socket_enabled")
+async def test_options_listener(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """The listener is off by default; enabling it moves this phone's URLs."""
+    result = await _listener_form(hass, init_integration)
+    assert _suggested(result) == {
+        CONF_LISTENER_ENABLED: False,
+        CONF_LISTENER_PORT: DEFAULT_LISTENER_PORT,
+        CONF_USE_LISTENER: False,
+    }
+
+    # Using it needs it enabled.
+    port = _free_port()
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            CONF_LISTENER_ENABLED: False,
+            CONF_LISTENER_PORT: port,
+            CONF_USE_LISTENER: True,
+        },
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_USE_LISTENER: "listener_off"}
+    assert _suggested(result)[CONF_USE_LISTENER] is True
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            CONF_LISTENER_ENABLED: True,
+            CONF_LISTENER_PORT: float(port),
+            CONF_USE_LISTENER: True,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert init_integration.options == {CONF_LOCAL_ONLY: True, CONF_USE_LISTENER: True}
+    assert hass_storage[LISTENER_STORAGE_KEY]["data"] == {"enabled": True, "port": port}
+    assert hass.data[DATA_LISTENER].port == port
+
+    # The URL page and the settings keep and show it.
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "urls"}
+    )
+    base = f"http://homeassistant.local:{port}/api/webhook/{WEBHOOK_ID}"
+    assert result["description_placeholders"]["base_url"] == base
+    assert f"`{base}?event=incoming_call&" in result["description_placeholders"]["urls"]
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "settings"}
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_LOCAL_ONLY: False, CONF_MAC: MAC}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert init_integration.options[CONF_USE_LISTENER] is True
+
+    # Saving again on its own running port is no conflict.
+    result = await _listener_form(hass, init_integration)
+    assert _suggested(result) == {
+        CONF_LISTENER_ENABLED: True,
+        CONF_LISTENER_PORT: port,
+        CONF_USE_LISTENER: True,
+    }
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            CONF_LISTENER_ENABLED: True,
+            CONF_LISTENER_PORT: port,
+            CONF_USE_LISTENER: False,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert init_integration.options[CONF_USE_LISTENER] is False
+    assert hass.data[DATA_LISTENER].port == port
+
+
+@pytest.mark.usefixtures("socket_enabled")
+async def test_options_listener_port_taken(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A port in use is refused on its field; nothing is saved."""
+    result = await _listener_form(hass, init_integration)
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind(("0.0.0.0", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"],
+            {
+                CONF_LISTENER_ENABLED: True,
+                CONF_LISTENER_PORT: port,
+                CONF_USE_LISTENER: True,
+            },
+        )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_LISTENER_PORT: "port_unavailable"}
+    assert hass.data[DATA_LISTENER].settings.enabled is False
+
+
+@pytest.mark.usefixtures("socket_enabled")
+async def test_options_listener_in_use_elsewhere(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """The listener cannot be switched off from one phone while another uses it."""
+    port = _free_port()
+    await hass.data[DATA_LISTENER].async_set_settings(
+        ListenerSettings(enabled=True, port=port)
+    )
+    other = MockConfigEntry(
+        domain=DOMAIN,
+        title="Reception",
+        unique_id="001fc1000002",
+        data={CONF_WEBHOOK_ID: "f" * 32, CONF_MAC: "001fc1000002"},
+        options={CONF_LOCAL_ONLY: True, CONF_USE_LISTENER: True},
+    )
+    other.add_to_hass(hass)
+    result = await _listener_form(hass, init_integration)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            CONF_LISTENER_ENABLED: False,
+            CONF_LISTENER_PORT: port,
+            CONF_USE_LISTENER: False,
+        },
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_LISTENER_ENABLED: "listener_in_use"}
+    assert result["description_placeholders"] == {"phones": "Reception"}
+    assert hass.data[DATA_LISTENER].port == port
+
+    hass.config_entries.async_update_entry(other, options={CONF_LOCAL_ONLY: True})
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            CONF_LISTENER_ENABLED: False,
+            CONF_LISTENER_PORT: port,
+            CONF_USE_LISTENER: False,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert hass.data[DATA_LISTENER].port is None
+    assert hass_storage[LISTENER_STORAGE_KEY]["data"] == {
+        "enabled": False,
+        "port": port,
+    }
+
+
+@pytest.mark.usefixtures("socket_enabled")
+async def test_reconfigure_confirm_shows_listener_urls(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A new webhook id of a phone on the listener is shown with its base URL."""
+    port = _free_port()
+    await hass.data[DATA_LISTENER].async_set_settings(
+        ListenerSettings(enabled=True, port=port)
+    )
+    hass.config_entries.async_update_entry(
+        init_integration, options={CONF_LOCAL_ONLY: True, CONF_USE_LISTENER: True}
+    )
+    result = await init_integration.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "Desk phone", "regenerate_webhook": True}
+    )
+    assert result["step_id"] == "reconfigure_confirm"
+    assert result["description_placeholders"]["base_url"].startswith(
+        f"http://homeassistant.local:{port}/api/webhook/"
+    )

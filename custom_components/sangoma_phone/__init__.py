@@ -3,12 +3,17 @@
 from aiohttp import hdrs
 
 from homeassistant.components import webhook
-from homeassistant.const import EVENT_CORE_CONFIG_UPDATE, Platform
+from homeassistant.const import (
+    EVENT_CORE_CONFIG_UPDATE,
+    EVENT_HOMEASSISTANT_STOP,
+    Platform,
+)
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_LOCAL_ONLY, CONF_WEBHOOK_ID, DEFAULT_LOCAL_ONLY, DOMAIN
+from .listener import DATA_LISTENER, PhoneListener, async_remove_listener_settings
 from .phone import (
     SangomaPhone,
     SangomaPhoneConfigEntry,
@@ -28,8 +33,14 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the provisioning file download."""
+    """Register the provisioning file download; load the phone listener."""
     hass.http.register_view(ProvisioningView())
+    listener = hass.data[DATA_LISTENER] = await PhoneListener.async_load(hass)
+
+    async def _async_stop_listener(event: Event) -> None:
+        await listener.async_stop()
+
+    hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _async_stop_listener)
 
     @callback
     def _async_core_config_updated(event: Event) -> None:
@@ -60,15 +71,17 @@ async def async_setup_entry(
         local_only=bool(entry.options.get(CONF_LOCAL_ONLY, DEFAULT_LOCAL_ONLY)),
         allowed_methods=[hdrs.METH_GET, hdrs.METH_POST],
     )
+    await hass.data[DATA_LISTENER].async_add_phone(entry)
     return True
 
 
 async def async_unload_entry(
     hass: HomeAssistant, entry: SangomaPhoneConfigEntry
 ) -> bool:
-    """Close the webhook, save the state and unload the entities."""
+    """Close the webhook and the listener's route, save the state, unload."""
     if unloaded := await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
         webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
+        await hass.data[DATA_LISTENER].async_remove_phone(entry)
         await entry.runtime_data.async_save()
     return unloaded
 
@@ -76,6 +89,8 @@ async def async_unload_entry(
 async def async_remove_entry(
     hass: HomeAssistant, entry: SangomaPhoneConfigEntry
 ) -> None:
-    """Delete the phone's stored state."""
+    """Delete the phone's stored state; the listener's after the last phone."""
     await phone_store(hass, entry.entry_id).async_remove()
     ir.async_delete_issue(hass, DOMAIN, mac_mismatch_issue_id(entry.entry_id))
+    if not hass.config_entries.async_entries(DOMAIN):
+        await async_remove_listener_settings(hass)

@@ -1,5 +1,6 @@
 """Config, options and reconfigure flows for Sangoma Phone."""
 
+from collections.abc import Mapping
 import ipaddress
 import secrets
 from typing import Any, override
@@ -17,6 +18,9 @@ from homeassistant.core import callback
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.selector import (
     BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
     TextSelector,
     TextSelectorConfig,
 )
@@ -24,13 +28,17 @@ from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 
 from .const import (
     CONF_ALLOWED_NETWORKS,
+    CONF_LISTENER_ENABLED,
+    CONF_LISTENER_PORT,
     CONF_LOCAL_ONLY,
     CONF_MAC,
+    CONF_USE_LISTENER,
     CONF_WEBHOOK_ID,
     DEFAULT_LOCAL_ONLY,
     DEFAULT_NAME,
     DOMAIN,
 )
+from .listener import DATA_LISTENER, ListenerSettings
 from .protocol import format_mac, normalize_mac
 from .views import url_placeholders
 
@@ -42,10 +50,15 @@ def new_webhook_id() -> str:
     return secrets.token_hex(16)
 
 
-def _urls_or_hint(hass: Any, webhook_id: str, entry_id: str | None) -> dict[str, str]:
+def _urls_or_hint(
+    hass: Any,
+    webhook_id: str,
+    entry_id: str | None,
+    options: Mapping[str, Any] | None = None,
+) -> dict[str, str]:
     """Return the URL placeholders, or a hint when there is no local URL."""
     try:
-        return url_placeholders(hass, webhook_id, entry_id)
+        return url_placeholders(hass, webhook_id, entry_id, options)
     except NoURLAvailableError:
         hint = (
             "Home Assistant has no local URL yet: set one under Settings > "
@@ -189,7 +202,7 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="reconfigure_confirm",
             description_placeholders=_urls_or_hint(
-                self.hass, self._new_webhook_id, None
+                self.hass, self._new_webhook_id, None, entry.options
             ),
         )
 
@@ -201,7 +214,9 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Offer the URL page and the settings."""
-        return self.async_show_menu(step_id="init", menu_options=["urls", "settings"])
+        return self.async_show_menu(
+            step_id="init", menu_options=["urls", "settings", "listener"]
+        )
 
     async def async_step_urls(
         self, user_input: dict[str, Any] | None = None
@@ -215,6 +230,7 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
                 self.hass,
                 self.config_entry.data[CONF_WEBHOOK_ID],
                 self.config_entry.entry_id,
+                self.config_entry.options,
             ),
         )
 
@@ -253,6 +269,7 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
                     entry.runtime_data.async_clear_issues()
                 return self.async_create_entry(
                     data={
+                        **entry.options,
                         CONF_LOCAL_ONLY: user_input[CONF_LOCAL_ONLY],
                         CONF_ALLOWED_NETWORKS: networks,
                     }
@@ -277,4 +294,61 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
                 user_input or suggested,
             ),
             errors=errors,
+        )
+
+    async def async_step_listener(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Switch the instance's phone listener, its port, and its use here."""
+        listener = self.hass.data[DATA_LISTENER]
+        entry = self.config_entry
+        errors: dict[str, str] = {}
+        placeholders = {"phones": ""}
+        if user_input is not None:
+            enabled = bool(user_input[CONF_LISTENER_ENABLED])
+            port = int(user_input[CONF_LISTENER_PORT])
+            use = bool(user_input[CONF_USE_LISTENER])
+            if use and not enabled:
+                errors[CONF_USE_LISTENER] = "listener_off"
+            others = [
+                other.title
+                for other in self.hass.config_entries.async_entries(DOMAIN)
+                if other.entry_id != entry.entry_id
+                and other.options.get(CONF_USE_LISTENER)
+            ]
+            if others and not enabled:
+                errors[CONF_LISTENER_ENABLED] = "listener_in_use"
+                placeholders["phones"] = ", ".join(sorted(others))
+            if enabled and not listener.port_available(port):
+                errors[CONF_LISTENER_PORT] = "port_unavailable"
+            if not errors:
+                await listener.async_set_settings(
+                    ListenerSettings(enabled=enabled, port=port)
+                )
+                return self.async_create_entry(
+                    data={**entry.options, CONF_USE_LISTENER: use}
+                )
+        suggested = user_input or {
+            CONF_LISTENER_ENABLED: listener.settings.enabled,
+            CONF_LISTENER_PORT: listener.settings.port,
+            CONF_USE_LISTENER: bool(entry.options.get(CONF_USE_LISTENER)),
+        }
+        return self.async_show_form(
+            step_id="listener",
+            data_schema=self.add_suggested_values_to_schema(
+                probatio.Schema(
+                    {
+                        probatio.Required(CONF_LISTENER_ENABLED): BooleanSelector(),
+                        probatio.Required(CONF_LISTENER_PORT): NumberSelector(
+                            NumberSelectorConfig(
+                                min=1, max=65535, step=1, mode=NumberSelectorMode.BOX
+                            )
+                        ),
+                        probatio.Required(CONF_USE_LISTENER): BooleanSelector(),
+                    }
+                ),
+                suggested,
+            ),
+            errors=errors,
+            description_placeholders=placeholders,
         )

@@ -17,7 +17,15 @@ CONF_MAC: Final = "mac"
 # Config entry options
 CONF_LOCAL_ONLY: Final = "local_only"
 CONF_ALLOWED_NETWORKS: Final = "allowed_networks"
+CONF_USE_LISTENER: Final = "use_listener"
 DEFAULT_LOCAL_ONLY: Final = True
+
+# The phone listener: one per Home Assistant instance, settings in one Store
+CONF_LISTENER_ENABLED: Final = "listener_enabled"
+CONF_LISTENER_PORT: Final = "listener_port"
+DEFAULT_LISTENER_PORT: Final = 8124
+LISTENER_STORAGE_KEY: Final = f"{DOMAIN}.listener"
+LISTENER_STORAGE_VERSION: Final = 1
 
 # Bus event fired for every accepted phone request
 EVENT_PHONE: Final = f"{DOMAIN}_event"

@@ -1,6 +1,9 @@
 """The phone's URLs and the provisioning file download."""
 
+from collections.abc import Mapping
+import html
 from http import HTTPStatus
+from typing import Any
 
 from aiohttp import web
 
@@ -13,11 +16,13 @@ from homeassistant.helpers.network import NoURLAvailableError, get_url
 
 from .const import (
     CONF_MAC,
+    CONF_USE_LISTENER,
     CONF_WEBHOOK_ID,
     DOMAIN,
     PROVISIONING_LINK_VALIDITY,
     PROVISIONING_URL,
 )
+from .listener import DATA_LISTENER
 from .phone import SangomaPhoneConfigEntry
 from .protocol import EVENTS_BY_KEY, event_urls, provisioning_xml, webhook_path
 
@@ -30,16 +35,43 @@ def local_base_url(hass: HomeAssistant) -> str:
     return get_url(hass, allow_external=False, allow_cloud=False, prefer_external=False)
 
 
+def phone_base_url(hass: HomeAssistant, options: Mapping[str, Any] | None) -> str:
+    """Return the base URL a phone must call, given the phone's options.
+
+    The one place that chooses: the phone listener's base URL
+    (``http://<host of the local URL>:<listener port>``) for a phone set to use
+    it while the listener is enabled, otherwise Home Assistant's local URL. The
+    path and query (``/api/webhook/<id>?...``) are the same for both.
+
+    Raises NoURLAvailableError when Home Assistant knows no local URL.
+    """
+    base = local_base_url(hass)
+    listener = hass.data.get(DATA_LISTENER)
+    if (
+        options is not None
+        and options.get(CONF_USE_LISTENER)
+        and listener is not None
+        and listener.settings.enabled
+    ):
+        return listener.base_url(base)
+    return base
+
+
 def phone_event_urls(
     hass: HomeAssistant, entry: SangomaPhoneConfigEntry
 ) -> dict[str, str]:
     """Return the Action URL of every event for a phone, by event key."""
-    return event_urls(local_base_url(hass), entry.data[CONF_WEBHOOK_ID])
+    return event_urls(phone_base_url(hass, entry.options), entry.data[CONF_WEBHOOK_ID])
 
 
 def provisioning_path(entry_id: str) -> str:
     """Return the path of a phone's provisioning file."""
     return PROVISIONING_URL.format(entry_id=entry_id)
+
+
+def provisioning_filename(mac: str | None) -> str:
+    """Return the name the phone fetches its provisioning file under."""
+    return f"cfg{mac}.xml" if mac else "provisioning.xml"
 
 
 class ProvisioningView(HomeAssistantView):
@@ -67,8 +99,7 @@ class ProvisioningView(HomeAssistantView):
                 text="Home Assistant has no local URL: set one under "
                 "Settings > System > Network\n",
             )
-        mac = entry.data.get(CONF_MAC)
-        filename = f"cfg{mac}.xml" if mac else "provisioning.xml"
+        filename = provisioning_filename(entry.data.get(CONF_MAC))
         return web.Response(
             body=provisioning_xml(urls).encode(),
             content_type="application/xml",
@@ -91,13 +122,17 @@ SHOWN_EVENTS = (
 
 
 def url_placeholders(
-    hass: HomeAssistant, webhook_id: str, entry_id: str | None = None
+    hass: HomeAssistant,
+    webhook_id: str,
+    entry_id: str | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> dict[str, str]:
     """Return the UI placeholders that tell the user what to give the phone.
 
+    `options` are the phone's options (None for a phone being added).
     Raises NoURLAvailableError when Home Assistant knows no local URL.
     """
-    base = local_base_url(hass)
+    base = phone_base_url(hass, options)
     urls = event_urls(base, webhook_id)
     lines = [
         f"- **{EVENTS_BY_KEY[key].name}** ({EVENTS_BY_KEY[key].p_code}): `{urls[key]}`"
@@ -112,7 +147,14 @@ def url_placeholders(
         link = async_sign_path(
             hass, provisioning_path(entry_id), PROVISIONING_LINK_VALIDITY
         )
-        placeholders["provisioning_link"] = link
+        entry = hass.config_entries.async_get_entry(entry_id)
+        mac = entry.data.get(CONF_MAC) if entry is not None else None
+        # An HTML link with a target: the frontend would route a plain
+        # same-origin markdown link inside the app instead of downloading it.
+        placeholders["provisioning_link"] = (
+            f'<a href="{html.escape(link)}" target="_blank">'
+            f"{html.escape(provisioning_filename(mac))}</a>"
+        )
     return placeholders
 
 
