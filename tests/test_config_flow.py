@@ -18,7 +18,11 @@ from custom_components.sangoma_phone.const import (
     DOMAIN,
     LISTENER_STORAGE_KEY,
 )
-from custom_components.sangoma_phone.listener import DATA_LISTENER, ListenerSettings
+from custom_components.sangoma_phone.listener import (
+    DATA_LISTENER,
+    ListenerSettings,
+    port_is_free,
+)
 from homeassistant.config_entries import SOURCE_DHCP, SOURCE_USER, ConfigFlowResult
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
@@ -484,3 +488,29 @@ async def test_reconfigure_confirm_shows_listener_urls(
     assert result["description_placeholders"]["base_url"].startswith(
         f"http://homeassistant.local:{port}/api/webhook/"
     )
+
+
+@pytest.mark.usefixtures("socket_enabled")
+async def test_options_listener_port_change(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A new port in the options moves the running listener at once."""
+    old_port = _free_port()
+    new_port = next(port for port in iter(_free_port, 0) if port != old_port)
+    listener = hass.data[DATA_LISTENER]
+    await listener.async_set_settings(ListenerSettings(enabled=True, port=old_port))
+    assert listener.port == old_port
+    result = await _listener_form(hass, init_integration)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            CONF_LISTENER_ENABLED: True,
+            CONF_LISTENER_PORT: new_port,
+            CONF_USE_LISTENER: False,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert listener.port == new_port
+    assert port_is_free(old_port)
+    assert not port_is_free(new_port)
