@@ -1,0 +1,1 @@
+"""Development tools for Sangoma Phone (not part of the integration)."""
