@@ -1,0 +1,1 @@
+"""End-to-end and browser tests against a real Home Assistant process."""

@@ -1,0 +1,180 @@
+"""Fixtures for the end-to-end tests: one real Home Assistant for the session."""
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+import re
+import time
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from tools.sangoma_sim import (
+    Options,
+    PhoneIdentity,
+    PhoneSimulator,
+    load_provisioning,
+)
+
+from .harness import HassInstance, allow_loopback_sockets, free_port
+
+DOMAIN = "sangoma_phone"
+PHONE_NAME = "E2E desk"
+PHONE_MAC = "00:50:58:12:34:56"
+PHONE_MAC_DIGITS = "005058123456"
+
+# Every entity a phone has, by the key its unique id ends with.
+ENTITY_KEYS = (
+    "in_call",
+    "ringing",
+    "off_hook",
+    "registered",
+    "on_hold",
+    "muted",
+    "always_forward",
+    "busy_forward",
+    "no_answer_forward",
+    "phone_event",
+    "call_state",
+    "remote_number",
+    "remote_name",
+    "last_event",
+    "missed_calls",
+    "last_call_duration",
+    "ip_address",  # disabled by default
+    "dnd",
+)
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations() -> None:
+    """Override the unit tests' fixture: no in-process Home Assistant here."""
+
+
+@pytest.fixture(autouse=True)
+def loopback_sockets() -> None:
+    """Allow sockets to 127.0.0.1 (and nowhere else) in every test."""
+    allow_loopback_sockets()
+
+
+@pytest.fixture(scope="session")
+def timings() -> Iterator[dict[str, float]]:
+    """Collect timings; they are printed at the end of the session."""
+    found: dict[str, float] = {}
+    yield found
+    if found:
+        print(
+            "\ne2e timings: "
+            + ", ".join(f"{name} {value:.1f} s" for name, value in found.items())
+        )
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def hass_instance(
+    tmp_path_factory: pytest.TempPathFactory, timings: dict[str, float]
+) -> AsyncIterator[HassInstance]:
+    """Start a real, onboarded Home Assistant; stop it cleanly at the end."""
+    allow_loopback_sockets()
+    instance = HassInstance(
+        config_dir=tmp_path_factory.mktemp("hass-config"), port=free_port()
+    )
+    instance.write_config()
+    started = time.monotonic()
+    instance.start()
+    try:
+        timings["first hass start"] = await instance.wait_until_running()
+        await instance.onboard()
+        timings["start + onboarding"] = time.monotonic() - started
+        yield instance
+    finally:
+        code = instance.stop()
+    assert code == 0, f"hass exited with {code}:\n{instance.log_tail()}"
+    # The integration logged no error in the whole session.
+    errors = [
+        line
+        for line in instance.log_text().splitlines()
+        if ("ERROR" in line or "Traceback" in line) and "sangoma_phone" in line
+    ]
+    assert not errors, "\n".join(errors)
+
+
+@dataclass(kw_only=True)
+class Phone:
+    """A phone added through the config flow, and where its URLs came from."""
+
+    entry_id: str
+    flow_result: dict[str, Any]
+    urls: dict[str, str]
+    entities: dict[str, str]  # key -> entity id
+    device_id: str
+
+    def simulator(self, options: Options | None = None) -> PhoneSimulator:
+        """Return a simulated phone that calls this phone's URLs."""
+        return PhoneSimulator(
+            self.urls,
+            phone=PhoneIdentity(mac=PHONE_MAC_DIGITS),
+            options=options or Options(),
+        )
+
+
+async def add_phone(
+    instance: HassInstance, name: str, mac: str | None
+) -> dict[str, Any]:
+    """Add a phone the way the frontend does; return the flow's final result."""
+    async with instance.api() as api:
+        form = await api.post(
+            "/api/config/config_entries/flow",
+            {"handler": DOMAIN, "show_advanced_options": False},
+        )
+        assert form["type"] == "form"
+        assert form["step_id"] == "user"
+        assert [field["name"] for field in form["data_schema"]] == ["name", "mac"]
+        user_input = {"name": name} | ({"mac": mac} if mac else {})
+        result: dict[str, Any] = await api.post(
+            f"/api/config/config_entries/flow/{form['flow_id']}", user_input
+        )
+        return result
+
+
+async def phone_entities(
+    instance: HassInstance, entry_id: str
+) -> tuple[dict[str, str], str]:
+    """Return the phone's entity ids by key, and its device id."""
+    async with instance.websocket() as ws:
+        registry = await ws.call("config/entity_registry/list")
+    entities: dict[str, str] = {}
+    device_ids = set()
+    for entity in registry:
+        if entity["config_entry_id"] != entry_id or entity["disabled_by"]:
+            continue  # (the IP address sensor is disabled by default)
+        key = entity["unique_id"].removeprefix(f"{entry_id}_")
+        entities[key] = entity["entity_id"]
+        device_ids.add(entity["device_id"])
+    assert len(device_ids) == 1
+    return entities, device_ids.pop()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def phone(hass_instance: HassInstance) -> Phone:
+    """A phone added through the config flow REST API, URLs from its file."""
+    allow_loopback_sockets()
+    result = await add_phone(hass_instance, PHONE_NAME, PHONE_MAC)
+    assert result["type"] == "create_entry", result
+    entry_id = result["result"]["entry_id"]
+    url = f"{hass_instance.base_url}/api/sangoma_phone/{entry_id}/provisioning.xml"
+    urls = await load_provisioning(url, token=hass_instance.token)
+    entities, device_id = await phone_entities(hass_instance, entry_id)
+    return Phone(
+        entry_id=entry_id,
+        flow_result=result,
+        urls=urls,
+        entities=entities,
+        device_id=device_id,
+    )
+
+
+def webhook_id_of(url: str) -> str:
+    """Return the webhook id in a phone URL."""
+    match = re.search(r"/api/webhook/([^/?]+)", url)
+    assert match is not None, url
+    return match.group(1)
