@@ -395,7 +395,7 @@ class PhoneListener:
             status, head_only = err.status, False
         except TimeoutError, EOFError, ConnectionError:
             return  # the client was too slow or went away: nothing to answer
-        head, body = _RESPONSES[status]
+        head, body = _RESPONSES.get(status) or _response(status)
         try:
             async with asyncio.timeout(LINGER_TIMEOUT):
                 writer.write(head if head_only else head + body)
