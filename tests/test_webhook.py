@@ -30,7 +30,7 @@ EVENT_ENTITY = "event.desk_phone_phone_event"
 LAST_EVENT = "sensor.desk_phone_last_event"
 CALL_STATE = "sensor.desk_phone_call_state"
 
-pytestmark = pytest.mark.usefixtures("init_integration", "enable_all_entities")
+pytestmark = pytest.mark.usefixtures("enable_all_entities", "init_integration")
 
 
 @pytest.mark.parametrize("spec", EVENTS, ids=lambda spec: spec.key)
