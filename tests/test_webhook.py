@@ -416,3 +416,15 @@ async def test_mac_learned_from_first_request(
     response = await send("dnd_off", webhook_id="e" * 32, mac="001fc1000004")
     assert response.status == HTTPStatus.FORBIDDEN
     assert hass.states.get("switch.hall_do_not_disturb").state == STATE_ON
+
+
+async def test_post_body_too_long(
+    hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator
+) -> None:
+    """An endless POST body is not read to its end: it is refused."""
+    client = await hass_client_no_auth()
+    response = await client.post(
+        f"/api/webhook/{WEBHOOK_ID}", data="event=dnd_on&dr=" + "x" * 100_000
+    )
+    assert response.status == HTTPStatus.BAD_REQUEST
+    assert hass.states.get("switch.desk_phone_do_not_disturb").state == STATE_UNKNOWN

@@ -7,6 +7,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.device_registry import DeviceEntry
 
 from .const import CONF_WEBHOOK_ID
+from .listener import DATA_LISTENER
 from .phone import SangomaPhoneConfigEntry
 
 TO_REDACT = {CONF_WEBHOOK_ID, "password", "url", "urls"}
@@ -28,9 +29,16 @@ async def async_get_config_entry_diagnostics(
             "event_counts": dict(sorted(phone.event_counts.items())),
             "rejected_counts": dict(sorted(phone.rejected_counts.items())),
             "last_rejected": phone.last_rejected,
+            "listener": _listener(hass),
         },
         TO_REDACT,
     )
+
+
+def _listener(hass: HomeAssistant) -> dict[str, Any]:
+    """Return the phone listener's settings and whether it is running."""
+    listener = hass.data[DATA_LISTENER]
+    return {**listener.settings.as_dict(), "running_on_port": listener.port}
 
 
 async def async_get_device_diagnostics(
