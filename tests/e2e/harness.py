@@ -277,6 +277,17 @@ class HassInstance:
             self.token = await ws.call(
                 "auth/long_lived_access_token", client_name="e2e tests", lifespan=1
             )
+            # The http: settings from configuration.yaml start as a trial that
+            # reverts to the defaults (all interfaces, port 8123) after five
+            # minutes unless confirmed: confirm them, as the UI's dialog does.
+            http = await ws.call("http/config")
+            if http["pending"] is not None:
+                await ws.call("http/config/promote")
+            http = await ws.call("http/config")
+            if http["revert_at"] is not None or http["stable"].get("server_port") != (
+                self.port
+            ):
+                raise HassError(f"HTTP settings not confirmed: {http}")
         if removed := await self.remove_onboarding_integrations():
             raise HassError(f"onboarding set up {removed}: the stand-ins failed")
 

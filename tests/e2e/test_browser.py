@@ -1,0 +1,175 @@
+"""In a real browser: add a phone through the UI and watch a call on its page.
+
+Playwright drives Debian's Chromium (/usr/bin/chromium; Playwright's own
+browser download is not used). The test logs in, adds the integration through
+Settings → Devices & services, reads the URLs the last step shows, plays an
+incoming call with the simulator against exactly those URLs, and sees the
+device page go Ringing → In call → Idle.
+
+Screenshots go to .e2e/screenshots/; with SANGOMA_UPDATE_SCREENSHOTS=1 the
+ones the README shows are written to docs/ as well.
+"""
+
+from collections.abc import AsyncIterator
+import os
+from pathlib import Path
+import re
+
+from PIL import Image
+from playwright.async_api import Locator, Page, async_playwright, expect
+import pytest
+import pytest_asyncio
+
+from tools.sangoma_sim import PhoneIdentity, PhoneSimulator
+
+from .harness import PASSWORD, ROOT, USERNAME, HassInstance
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # Belt and braces: the browser cannot even resolve another host.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+NAME = "Reception phone"
+MAC = "00:50:58:65:43:21"
+SHOTS = ROOT / ".e2e" / "screenshots"
+DOCS = ROOT / "docs"
+WAIT_MS = 20_000
+
+
+@pytest.fixture
+def chromium() -> Path:
+    """Return Debian's Chromium; fail loudly (never skip) when it is missing."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} not found: the browser test needs Debian's Chromium "
+            "(apt-get install -y chromium; .ci/run installs it). Deselect the "
+            'browser test with -m "not browser".'
+        )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return CHROMIUM
+
+
+@pytest_asyncio.fixture
+async def page(chromium: Path) -> AsyncIterator[Page]:
+    """A page in headless Chromium."""
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(chromium), args=CHROMIUM_ARGS
+        )
+        context = await browser.new_context(
+            viewport={"width": 1100, "height": 760}, locale="en-US"
+        )
+        context.set_default_timeout(WAIT_MS)
+        page = await context.new_page()
+        try:
+            yield page
+        except BaseException:
+            await page.screenshot(path=SHOTS / "failure.png")
+            raise
+        finally:
+            await context.close()
+            await browser.close()
+
+
+async def shot(page: Page, name: str, *, docs: bool = False) -> None:
+    """Save a screenshot; the README's ones also to docs/ when asked to."""
+    await page.screenshot(path=SHOTS / name)
+    if docs and os.environ.get("SANGOMA_UPDATE_SCREENSHOTS") == "1":
+        # 256 colours are plenty for the UI and keep the repository small.
+        with Image.open(SHOTS / name) as image:
+            image.quantize(256).save(DOCS / name, optimize=True)
+
+
+async def log_in(page: Page, instance: HassInstance) -> None:
+    """Log in as the owner on the real login page."""
+    await page.goto(instance.base_url)
+    await page.get_by_label("Username").fill(USERNAME)
+    await page.get_by_label("Password", exact=True).fill(PASSWORD)
+    await page.get_by_role("button", name="Log in").click()
+    await page.wait_for_url("**/home/overview")
+    # Shown when the http: settings from YAML are not confirmed yet (the
+    # harness confirms them after onboarding, so normally it is not there).
+    confirm = page.get_by_role("button", name="Confirm", exact=True)
+    if await confirm.is_visible():
+        await confirm.click()
+
+
+def call_state_row(page: Page) -> Locator:
+    """Return the device page's "Call state" row."""
+    return page.locator("hui-sensor-entity-row", has_text="Call state")
+
+
+async def test_add_phone_and_watch_a_call(
+    hass_instance: HassInstance, page: Page
+) -> None:
+    """Settings → Devices & services → Add integration, then a call."""
+    await log_in(page, hass_instance)
+
+    # Add the integration the way a user does.
+    await page.goto(f"{hass_instance.base_url}/config/integrations/dashboard")
+    await page.get_by_role("button", name="Add integration").click()
+    await page.keyboard.type("Sangoma")
+    await page.get_by_text("Sangoma Phone", exact=True).click()
+    name = page.get_by_role("textbox", name=re.compile(r"^Name"))
+    await expect(name).to_have_value("Sangoma phone")
+    await name.fill(NAME)
+    await page.get_by_role("textbox", name=re.compile("MAC address")).fill(MAC)
+    await shot(page, "browser-add-phone.png", docs=True)
+    await page.get_by_role("button", name="Submit").click()
+
+    # The last step shows the webhook URL and the phone's Action URLs.
+    webhook = re.compile(
+        re.escape(hass_instance.base_url) + r"/api/webhook/([0-9a-f]{32,64})"
+    )
+    await expect(page.locator("code").first).to_have_text(webhook)
+    shown = [
+        re.sub(r"\s+", "", text)
+        for text in await page.locator("code").all_inner_texts()
+    ]
+    base_match = webhook.fullmatch(shown[0])
+    assert base_match is not None, shown[0]
+    urls = {
+        match.group(1): text
+        for text in shown
+        if (match := re.search(r"\?event=(\w+)&", text))
+    }
+    assert {"incoming_call", "established", "terminated"} <= set(urls)
+    for url in urls.values():
+        assert url.startswith(f"{shown[0]}?event="), url
+        assert "mac=$mac" in url
+    await shot(page, "browser-phone-urls.png", docs=True)
+
+    # The same URLs as in the phone's provisioning file.
+    async with hass_instance.api() as api:
+        entries = await hass_instance.entries(api, "sangoma_phone")
+    entry = next(e for e in entries if e["title"] == NAME)
+    assert entry["state"] == "loaded"
+    await page.get_by_role("button", name=re.compile("finish", re.IGNORECASE)).click()
+    await page.wait_for_url("**/config/devices/device/*")
+    row = call_state_row(page)
+    await expect(row).to_contain_text("Unknown")
+
+    # A call, with the simulator sending to exactly the URLs the UI showed.
+    phone = PhoneSimulator(urls, phone=PhoneIdentity(mac=MAC.replace(":", "")))
+    assert (await phone.send("incoming_call", "a")).status == 200
+    await expect(row).to_contain_text("Ringing")
+    await expect(
+        page.get_by_text("reported Incoming Call (P3707): Bob (1002)")
+    ).to_be_visible()
+    await shot(page, "browser-device-ringing.png", docs=True)
+    assert (await phone.send("established", "a")).status == 200
+    await expect(row).to_contain_text("In call")
+    await shot(page, "browser-device-in-call.png", docs=True)
+    assert (await phone.send("terminated", "a")).status == 200
+    await expect(row).to_contain_text("Idle")
+    await shot(page, "browser-device-idle.png")
