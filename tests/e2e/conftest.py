@@ -1,6 +1,6 @@
 """Fixtures for the end-to-end tests: one real Home Assistant for the session."""
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 import re
 import time
@@ -57,16 +57,34 @@ def loopback_sockets() -> None:
     allow_loopback_sockets()
 
 
+# Measured while the tests run; printed in pytest's terminal summary.
+TIMINGS: dict[str, float] = {}
+_WALL = {"e2e": 0.0, "browser": 0.0}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Add up the time the end-to-end and browser tests take."""
+    if "tests/e2e/" in report.nodeid.replace("\\", "/"):
+        part = "browser" if "test_ui_browser.py" in report.nodeid else "e2e"
+        _WALL[part] += report.duration
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print the timings of the end-to-end and browser tests."""
+    if not TIMINGS and not any(_WALL.values()):
+        return
+    terminalreporter.write_sep("-", "end-to-end timings")
+    for name, seconds in {
+        **TIMINGS,
+        **{f"{k} tests": v for k, v in _WALL.items()},
+    }.items():
+        terminalreporter.write_line(f"{name}: {seconds:.1f} s")
+
+
 @pytest.fixture(scope="session")
-def timings() -> Iterator[dict[str, float]]:
-    """Collect timings; they are printed at the end of the session."""
-    found: dict[str, float] = {}
-    yield found
-    if found:
-        print(
-            "\ne2e timings: "
-            + ", ".join(f"{name} {value:.1f} s" for name, value in found.items())
-        )
+def timings() -> dict[str, float]:
+    """Where tests record what they measured."""
+    return TIMINGS
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
