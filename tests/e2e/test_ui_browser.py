@@ -119,7 +119,7 @@ async def test_add_phone_and_watch_a_call(
     await page.goto(f"{hass_instance.base_url}/config/integrations/dashboard")
     await page.get_by_role("button", name="Add integration").click()
     await page.keyboard.type("Sangoma")
-    await page.get_by_text("Sangoma Phone", exact=True).click()
+    await page.get_by_role("button", name="Sangoma Phone", exact=True).click()
     name = page.get_by_role("textbox", name=re.compile(r"^Name"))
     await expect(name).to_have_value("Sangoma phone")
     await name.fill(NAME)
