@@ -131,11 +131,13 @@ class HassInstance:
             and name != "PYTHONPATH"  # the repository's custom_components would win
         }
         env["ROOT"] = str(ROOT)
-        # --skip-pip: everything is installed by scripts/setup (the frontend
-        # included, requirements_e2e.txt); nothing may be fetched at run time.
+        # As scripts/develop: on the first start in a fresh .venv Home Assistant
+        # installs the requirements of its default integrations (hassil,
+        # pymicro-vad built from source, ...) from PyPI; later starts find them.
+        # The frontend comes pinned from requirements_e2e.txt.
         script = (
             '. "$ROOT/scripts/_env.sh" && '
-            'exec "${@:2}" "$ROOT/.venv/bin/hass" --config "$1" --skip-pip'
+            'exec "${@:2}" "$ROOT/.venv/bin/hass" --config "$1"'
         )
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(  # noqa: S603
@@ -155,7 +157,7 @@ class HassInstance:
                 cwd=self.config_dir,
             )
 
-    async def wait_until_running(self, limit: float = 300.0) -> float:
+    async def wait_until_running(self, limit: float = 900.0) -> float:
         """Wait until Home Assistant answers and is running; return the seconds."""
         started = time.monotonic()
         deadline = started + limit

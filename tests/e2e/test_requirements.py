@@ -18,7 +18,7 @@ def _pins(path: Path) -> dict[str, str]:
 
 
 def test_frontend_pin_matches_home_assistant() -> None:
-    """hass runs with --skip-pip, so the frontend must be the one it requires."""
+    """The pinned frontend is the one hass requires (else it installs its own)."""
     manifest = json.loads(
         (Path(frontend.__file__).parent / "manifest.json").read_text()
     )
