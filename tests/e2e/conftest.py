@@ -1,6 +1,6 @@
 """Fixtures for the end-to-end tests: one real Home Assistant for the session."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Generator
 from dataclasses import dataclass
 import re
 import time
@@ -79,6 +79,20 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         **{f"{k} tests": v for k, v in _WALL.items()},
     }.items():
         terminalreporter.write_line(f"{name}: {seconds:.1f} s")
+
+
+CALL_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Let fixtures know whether the test itself failed (for screenshots)."""
+    report = yield
+    if report.when == "call":
+        item.stash[CALL_FAILED] = report.failed
+    return report
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ Settings → Devices & services, reads the URLs the last step shows, plays an
 incoming call with the simulator against exactly those URLs, and sees the
 device page go Ringing → In call → Idle.
 
-Screenshots go to .e2e/screenshots/; with SANGOMA_UPDATE_SCREENSHOTS=1 the
+Screenshots go to .e2e/screenshots/ (failure.png when the test fails); with SANGOMA_UPDATE_SCREENSHOTS=1 the
 ones the README shows are written to docs/ as well.
 """
 
@@ -22,6 +22,7 @@ import pytest_asyncio
 
 from tools.sangoma_sim import PhoneIdentity, PhoneSimulator
 
+from .conftest import CALL_FAILED
 from .harness import PASSWORD, ROOT, USERNAME, HassInstance
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -60,7 +61,7 @@ def chromium() -> Path:
 
 
 @pytest_asyncio.fixture
-async def page(chromium: Path) -> AsyncIterator[Page]:
+async def page(chromium: Path, request: pytest.FixtureRequest) -> AsyncIterator[Page]:
     """A page in headless Chromium."""
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
@@ -73,9 +74,8 @@ async def page(chromium: Path) -> AsyncIterator[Page]:
         page = await context.new_page()
         try:
             yield page
-        except BaseException:
-            await page.screenshot(path=SHOTS / "failure.png")
-            raise
+            if request.node.stash.get(CALL_FAILED, False):
+                await page.screenshot(path=SHOTS / "failure.png")
         finally:
             await context.close()
             await browser.close()
