@@ -286,8 +286,11 @@ class HassInstance:
             if http["pending"] is not None:
                 await ws.call("http/config/promote")
             http = await ws.call("http/config")
-            if http["revert_at"] is not None or http["stable"].get("server_port") != (
-                self.port
+            stable = http["stable"]
+            if (
+                http["revert_at"] is not None
+                or stable.get("server_port") != self.port
+                or stable.get("server_host") != [HOST]
             ):
                 raise HassError(f"HTTP settings not confirmed: {http}")
         if removed := await self.remove_onboarding_integrations():
