@@ -428,3 +428,28 @@ async def test_post_body_too_long(
     )
     assert response.status == HTTPStatus.BAD_REQUEST
     assert hass.states.get("switch.desk_phone_do_not_disturb").state == STATE_UNKNOWN
+
+
+async def test_unknown_source_not_allowed(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """With allowed networks set, a request without a usable source is refused."""
+    hass.config_entries.async_update_entry(
+        init_integration,
+        options={CONF_LOCAL_ONLY: True, CONF_ALLOWED_NETWORKS: ["127.0.0.0/8"]},
+    )
+    phone = init_integration.runtime_data
+    assert phone.async_handle_request(b"event=dnd_on", None) == HTTPStatus.FORBIDDEN
+    assert phone.async_handle_request(b"event=dnd_on", "x") == HTTPStatus.FORBIDDEN
+    assert phone.async_handle_request(b"event=dnd_on", "127.0.0.9") == HTTPStatus.OK
+
+
+async def test_log_flood_is_bounded(
+    hass: HomeAssistant, send: SendRequest, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Requests with ever new MACs stop producing warnings after a while."""
+    with caplog.at_level(logging.WARNING):
+        for index in range(80):
+            await send("dnd_on", mac=f"001fc1{index:06x}")
+    warnings = [r for r in caplog.records if "mac_mismatch" in r.getMessage()]
+    assert 0 < len(warnings) <= 64

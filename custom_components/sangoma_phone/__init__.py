@@ -57,7 +57,6 @@ async def async_setup_entry(
     """Set up a phone: restore its state, create its device, open its webhook."""
     store = phone_store(hass, entry.entry_id)
     phone = SangomaPhone(hass, entry, store, await store.async_load())
-    phone.async_setup_device()
     async_check_local_url(hass)
     entry.runtime_data = phone
 

@@ -46,6 +46,9 @@ type SangomaPhoneConfigEntry = ConfigEntry[SangomaPhone]
 
 MAX_BODY = 8192
 MAC_MISMATCH_REPAIR_AFTER = 3
+# Distinct problems logged as warnings; beyond that (say, a flood of requests
+# with ever new MACs) only at debug level.
+MAX_LOGGED_PROBLEMS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +93,7 @@ class SangomaPhone:
         self.last_rejected: dict[str, Any] | None = None
         self._logged: set[str] = set()
         self._foreign_macs: Counter[str] = Counter()
-        self.device_id: str | None = None
+        self.device_id = self._async_setup_device()
 
     @property
     def state(self) -> PhoneState:
@@ -98,8 +101,8 @@ class SangomaPhone:
         return self.machine.state
 
     @callback
-    def async_setup_device(self) -> None:
-        """Create or refresh the phone's device."""
+    def _async_setup_device(self) -> str:
+        """Create or refresh the phone's device; return its id."""
         state = self.state
         device = dr.async_get(self.hass).async_get_or_create(
             config_entry_id=self.entry.entry_id,
@@ -111,7 +114,7 @@ class SangomaPhone:
             sw_version=state.firmware,
             configuration_url=_configuration_url(state.ip),
         )
-        self.device_id = device.id
+        return device.id
 
     def _connections(self) -> set[tuple[str, str]]:
         mac = self.entry.data.get(CONF_MAC) or self.state.mac
@@ -195,10 +198,9 @@ class SangomaPhone:
             self.hass.config_entries.async_update_entry(
                 self.entry, data={**self.entry.data, CONF_MAC: mac}, unique_id=mac
             )
-            if self.device_id is not None:
-                dr.async_get(self.hass).async_update_device(
-                    self.device_id, merge_connections=self._connections()
-                )
+            dr.async_get(self.hass).async_update_device(
+                self.device_id, merge_connections=self._connections()
+            )
             return None
         if mac == pinned:
             return None
@@ -246,11 +248,10 @@ class SangomaPhone:
 
     def _log_once(self, key: str, msg: str, *args: Any) -> None:
         """Log a problem as a warning the first time, at debug level afterwards."""
-        if key in self._logged:
+        if key in self._logged or len(self._logged) >= MAX_LOGGED_PROBLEMS:
             LOGGER.debug(msg, *args)
             return
-        if len(self._logged) < 256:
-            self._logged.add(key)
+        self._logged.add(key)
         LOGGER.warning(msg, *args)
 
     def _accept(self, request: ParsedRequest) -> None:
@@ -258,7 +259,7 @@ class SangomaPhone:
         identity = (before.model, before.firmware, before.ip)
         changed = self.machine.apply(request, dt_util.utcnow())
         self.event_counts[request.event.key] += 1
-        if self.device_id is not None and identity != (
+        if identity != (
             self.state.model,
             self.state.firmware,
             self.state.ip,
@@ -269,8 +270,7 @@ class SangomaPhone:
                 sw_version=self.state.firmware,
                 configuration_url=_configuration_url(self.state.ip),
             )
-        if changed:
-            self._store.async_delay_save(self._data_to_store, STORAGE_SAVE_DELAY)
+        self._store.async_delay_save(self._data_to_store, STORAGE_SAVE_DELAY)
         async_dispatcher_send(self.hass, self.signal, PhoneUpdate(request, changed))
         self.hass.bus.async_fire(
             EVENT_PHONE,
