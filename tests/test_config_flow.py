@@ -4,7 +4,10 @@ import socket
 from typing import Any
 
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
 
 from custom_components.sangoma_phone.const import (
     CONF_ALLOWED_NETWORKS,
@@ -16,6 +19,7 @@ from custom_components.sangoma_phone.const import (
     CONF_WEBHOOK_ID,
     DEFAULT_LISTENER_PORT,
     DOMAIN,
+    EVENT_PHONE,
     LISTENER_STORAGE_KEY,
 )
 from custom_components.sangoma_phone.listener import (
@@ -29,7 +33,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 
-from .conftest import LOCAL_URL, MAC, WEBHOOK_ID
+from .conftest import LOCAL_URL, MAC, WEBHOOK_ID, SendRequest
 
 DHCP = DhcpServiceInfo(ip="192.168.1.50", hostname="s505", macaddress="001fc1123456")
 
@@ -102,7 +106,27 @@ async def test_user_flow_without_local_url(hass: HomeAssistant) -> None:
         result["flow_id"], {CONF_NAME: "Desk"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert "no local URL" in result["description_placeholders"]["base_url"]
+    assert result["description"] == "no_local_url"
+    entry = result["result"]
+    await hass.async_block_till_done()
+
+    # Neither the URL page nor a new webhook can show URLs: they say why.
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "urls"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "no_local_url"
+    old_id = entry.data[CONF_WEBHOOK_ID]
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": "reconfigure", "entry_id": entry.entry_id}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "Desk", "regenerate_webhook": True}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "webhook_regenerated"
+    assert entry.data[CONF_WEBHOOK_ID] != old_id
 
 
 async def test_user_flow_already_configured(
@@ -178,7 +202,7 @@ async def test_reconfigure_rename(
 
 
 async def test_reconfigure_regenerate_webhook(
-    hass: HomeAssistant, init_integration: MockConfigEntry
+    hass: HomeAssistant, init_integration: MockConfigEntry, send: SendRequest
 ) -> None:
     """A new webhook id is shown first, then replaces the old one."""
     result = await init_integration.start_reconfigure_flow(hass)
@@ -197,6 +221,16 @@ async def test_reconfigure_regenerate_webhook(
     new_id = init_integration.data[CONF_WEBHOOK_ID]
     assert new_id != WEBHOOK_ID
     assert new_base.endswith(new_id)
+    await hass.async_block_till_done()
+
+    # The old URLs stop working at once; the new ones work.
+    bus_events = async_capture_events(hass, EVENT_PHONE)
+    await send("dnd_on")
+    await hass.async_block_till_done()
+    assert bus_events == []
+    assert hass.states.get("switch.desk_phone_do_not_disturb").state == "unknown"
+    await send("dnd_on", webhook_id=new_id)
+    assert hass.states.get("switch.desk_phone_do_not_disturb").state == "on"
 
 
 async def test_options_show_urls(
@@ -514,3 +548,19 @@ async def test_options_listener_port_change(
     assert listener.port == new_port
     assert port_is_free(old_port)
     assert not port_is_free(new_port)
+
+
+async def test_options_settings_of_unloaded_phone(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The MAC of a phone that is not loaded can be changed too."""
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "settings"}
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_LOCAL_ONLY: True, CONF_MAC: "001fc1000007"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert init_integration.unique_id == "001fc1000007"

@@ -106,6 +106,35 @@ async def test_restore_from_storage(
     assert hass.states.get("sensor.desk_phone_missed_calls").state == "4"
 
 
+async def test_restart_forgets_ringing_calls(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_config_entry: MockConfigEntry,
+    local_url: str,
+) -> None:
+    """A call that was ringing when Home Assistant stopped is over after it."""
+    hass_storage[f"{DOMAIN}.{ENTRY_ID}"] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": f"{DOMAIN}.{ENTRY_ID}",
+        "data": {
+            "state": {
+                "call_state": "ringing",
+                "last_event": "incoming_call",
+                "last_event_time": "2026-11-26T05:00:00+00:00",
+                "remote_name": "Bob",
+                "calls": {"c1": {"state": "ringing", "remote_name": "Bob"}},
+            }
+        },
+    }
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get("binary_sensor.desk_phone_ringing").state == "off"
+    assert hass.states.get("sensor.desk_phone_call_state").state == "idle"
+    assert hass.states.get("sensor.desk_phone_remote_name").state == "Bob"
+
+
 @pytest.mark.parametrize(
     "stored", [{"state": "garbage"}, {"state": {"dnd": "maybe"}}, None]
 )

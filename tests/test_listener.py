@@ -379,6 +379,13 @@ async def test_unknown_webhook_id(hass: HomeAssistant, listener: int) -> None:
             ),
             HTTPStatus.BAD_REQUEST,
         ),
+        (
+            get(
+                PATH + b"?event=dnd_on",
+                headers=b"Content-Length: %s\r\n" % (b"9" * 5000),
+            ),
+            HTTPStatus.BAD_REQUEST,
+        ),
         # The phone's own checks, as on the webhook
         (get(PATH + b"?event=ring_ring"), HTTPStatus.BAD_REQUEST),
         (get(PATH + b"?event=dnd_on&mac=001fc1000001"), HTTPStatus.FORBIDDEN),
@@ -397,6 +404,7 @@ async def test_unknown_webhook_id(hass: HomeAssistant, listener: int) -> None:
         "chunked",
         "negative_length",
         "conflicting_lengths",
+        "huge_length",
         "unknown_event",
         "other_phones_mac",
     ],

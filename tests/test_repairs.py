@@ -9,7 +9,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sangoma_phone.const import CONF_MAC, DOMAIN
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.setup import async_setup_component
 
 from .conftest import ENTRY_ID, SendRequest
@@ -42,6 +42,7 @@ async def test_mac_mismatch_repair(
     init_integration: MockConfigEntry,
     send: SendRequest,
     issue_registry: ir.IssueRegistry,
+    device_registry: dr.DeviceRegistry,
     hass_client: ClientSessionGenerator,
 ) -> None:
     """Requests that keep coming from another MAC raise a repair that re-pins."""
@@ -61,11 +62,21 @@ async def test_mac_mismatch_repair(
 
     client = await hass_client()
     shown, done = await _fix(hass, client, ISSUE_MAC)
-    assert shown["description_placeholders"]["mac"] == "00:1f:c1:00:00:01"
+    assert shown["description_placeholders"] == {
+        "name": "Desk phone",
+        "mac": "00:1f:c1:00:00:01",
+        "ip": "192.168.1.77",
+        "pinned_mac": "00:1f:c1:aa:bb:cc",
+    }
     assert done["type"] == "create_entry"
     await hass.async_block_till_done()
     assert init_integration.data[CONF_MAC] == "001fc1000001"
     assert init_integration.unique_id == "001fc1000001"
+    device = device_registry.async_get_device_by_identifier(
+        (DOMAIN, ENTRY_ID), ENTRY_ID
+    )
+    assert device is not None
+    assert device.connections == {(dr.CONNECTION_NETWORK_MAC, "00:1f:c1:00:00:01")}
     assert issue_registry.async_get_issue(DOMAIN, ISSUE_MAC) is None
     response = await send("dnd_on", mac="001fc1000001")
     assert response.status == HTTPStatus.OK
@@ -139,3 +150,19 @@ async def test_no_local_url_repair(
     # ...and a fix flow started before then also succeeds.
     response = await client.post(f"/api/repairs/issues/fix/{done['flow_id']}", json={})
     assert (await response.json())["type"] == "create_entry"
+
+
+async def test_no_local_url_repair_goes_with_the_last_phone(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Without phones, Home Assistant's local URL is no longer this repair's."""
+    hass.config.api = None
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert issue_registry.async_get_issue(DOMAIN, "no_local_url") is not None
+    await hass.config_entries.async_remove(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert issue_registry.async_get_issue(DOMAIN, "no_local_url") is None

@@ -60,10 +60,16 @@ async def test_provisioning_signed_path(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     hass_client_no_auth: ClientSessionGenerator,
+    hass_access_token: str,
 ) -> None:
-    """A signed link (as the UI shows) downloads the file without a header."""
+    """A link signed for an administrator (as the UI shows) needs no header."""
+    refresh_token = hass.auth.async_validate_access_token(hass_access_token)
+    assert refresh_token is not None
+    signed = async_sign_path(
+        hass, PATH, timedelta(minutes=1), refresh_token_id=refresh_token.id
+    )
     client = await hass_client_no_auth()
-    response = await client.get(async_sign_path(hass, PATH, timedelta(minutes=1)))
+    response = await client.get(signed)
     assert response.status == HTTPStatus.OK
 
 
@@ -106,3 +112,15 @@ async def test_provisioning_without_local_url(
     response = await client.get(PATH)
     assert response.status == HTTPStatus.SERVICE_UNAVAILABLE
     assert "local URL" in await response.text()
+
+
+async def test_provisioning_admin_only(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+    hass_read_only_access_token: str,
+) -> None:
+    """The file holds the webhook id: only administrators get it."""
+    client = await hass_client(hass_read_only_access_token)
+    response = await client.get(PATH)
+    assert response.status == HTTPStatus.UNAUTHORIZED

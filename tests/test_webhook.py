@@ -20,6 +20,7 @@ from custom_components.sangoma_phone.const import (
     EVENT_PHONE,
 )
 from custom_components.sangoma_phone.protocol import EVENTS
+from homeassistant.config_entries import SOURCE_IGNORE
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import device_registry as dr
@@ -310,7 +311,7 @@ async def test_tolerant_values(
 async def test_over_long_value_capped(hass: HomeAssistant, send: SendRequest) -> None:
     """An over-long display name is cut, not rejected."""
     await send("incoming_call", {"cid": "1", "dr": "N" * 1000})
-    assert len(hass.states.get("sensor.desk_phone_remote_name").state) <= 256
+    assert hass.states.get("sensor.desk_phone_remote_name").state == "N" * 255
 
 
 async def test_post_body(
@@ -453,3 +454,33 @@ async def test_log_flood_is_bounded(
             await send("dnd_on", mac=f"001fc1{index:06x}")
     warnings = [r for r in caplog.records if "mac_mismatch" in r.getMessage()]
     assert 0 < len(warnings) <= 64
+
+
+async def test_mac_learned_despite_ignored_discovery(
+    hass: HomeAssistant,
+    send: SendRequest,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """An ignored discovery of the same phone does not keep it from learning."""
+    ignored = MockConfigEntry(
+        domain=DOMAIN, source=SOURCE_IGNORE, unique_id="001fc1000005"
+    )
+    ignored.add_to_hass(hass)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Hall",
+        data={CONF_WEBHOOK_ID: "e" * 32, CONF_MAC: None},
+        options={CONF_LOCAL_ONLY: True},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    response = await send("dnd_on", webhook_id="e" * 32, mac="001fc1000005")
+    assert response.status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    assert entry.data[CONF_MAC] == "001fc1000005"
+    assert entry.unique_id == "001fc1000005"
+    assert hass.config_entries.async_get_entry(ignored.entry_id) is None
+    assert hass.states.get("switch.hall_do_not_disturb").state == STATE_ON

@@ -12,7 +12,7 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
-from .const import CONF_LOCAL_ONLY, CONF_WEBHOOK_ID, DEFAULT_LOCAL_ONLY, DOMAIN
+from .const import CONF_LOCAL_ONLY, DEFAULT_LOCAL_ONLY, DOMAIN
 from .listener import DATA_LISTENER, PhoneListener, async_remove_listener_settings
 from .phone import (
     SangomaPhone,
@@ -20,7 +20,7 @@ from .phone import (
     mac_mismatch_issue_id,
     phone_store,
 )
-from .views import ProvisioningView, async_check_local_url
+from .views import NO_LOCAL_URL_ISSUE, ProvisioningView, async_check_local_url
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -65,7 +65,7 @@ async def async_setup_entry(
         hass,
         DOMAIN,
         entry.title,
-        entry.data[CONF_WEBHOOK_ID],
+        phone.webhook_id,
         phone.async_handle_webhook,
         local_only=bool(entry.options.get(CONF_LOCAL_ONLY, DEFAULT_LOCAL_ONLY)),
         allowed_methods=[hdrs.METH_GET, hdrs.METH_POST],
@@ -79,7 +79,7 @@ async def async_unload_entry(
 ) -> bool:
     """Close the webhook and the listener's route, save the state, unload."""
     if unloaded := await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
-        webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
+        webhook.async_unregister(hass, entry.runtime_data.webhook_id)
         await hass.data[DATA_LISTENER].async_remove_phone(entry)
         await entry.runtime_data.async_save()
     return unloaded
@@ -93,3 +93,4 @@ async def async_remove_entry(
     ir.async_delete_issue(hass, DOMAIN, mac_mismatch_issue_id(entry.entry_id))
     if not hass.config_entries.async_entries(DOMAIN):
         await async_remove_listener_settings(hass)
+        ir.async_delete_issue(hass, DOMAIN, NO_LOCAL_URL_ISSUE)

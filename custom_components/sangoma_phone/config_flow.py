@@ -14,7 +14,7 @@ from homeassistant.config_entries import (
     OptionsFlowWithReload,
 )
 from homeassistant.const import CONF_NAME
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -39,10 +39,12 @@ from .const import (
     DOMAIN,
 )
 from .listener import DATA_LISTENER, ListenerSettings
+from .phone import async_mac_owner, async_pin_mac
 from .protocol import format_mac, normalize_mac
 from .views import url_placeholders
 
 CONF_REGENERATE_WEBHOOK = "regenerate_webhook"
+NO_LOCAL_URL = "no_local_url"
 
 
 def new_webhook_id() -> str:
@@ -50,21 +52,17 @@ def new_webhook_id() -> str:
     return secrets.token_hex(16)
 
 
-def _urls_or_hint(
-    hass: Any,
+def _urls(
+    hass: HomeAssistant,
     webhook_id: str,
     entry_id: str | None,
     options: Mapping[str, Any] | None = None,
-) -> dict[str, str]:
-    """Return the URL placeholders, or a hint when there is no local URL."""
+) -> dict[str, str] | None:
+    """Return the URL placeholders; None when Home Assistant has no local URL."""
     try:
         return url_placeholders(hass, webhook_id, entry_id, options)
     except NoURLAvailableError:
-        hint = (
-            "Home Assistant has no local URL yet: set one under Settings > "
-            "System > Network, then open this page again."
-        )
-        return {"base_url": hint, "urls": "", "provisioning_link": ""}
+        return None
 
 
 def _parse_mac(user_input: dict[str, Any], errors: dict[str, str]) -> str | None:
@@ -155,11 +153,14 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
 
     def _create_phone(self, name: str, mac: str | None) -> ConfigFlowResult:
         webhook_id = new_webhook_id()
+        urls = _urls(self.hass, webhook_id, None)
         return self.async_create_entry(
             title=name.strip() or DEFAULT_NAME,
             data={CONF_WEBHOOK_ID: webhook_id, CONF_MAC: mac},
             options={CONF_LOCAL_ONLY: DEFAULT_LOCAL_ONLY},
-            description_placeholders=_urls_or_hint(self.hass, webhook_id, None),
+            # The last screen: the URLs, or (no local URL) how to get them.
+            description=None if urls else NO_LOCAL_URL,
+            description_placeholders=urls,
         )
 
     async def async_step_reconfigure(
@@ -192,7 +193,8 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
         """Show the new URLs; the old ones stop working once confirmed."""
         entry = self._get_reconfigure_entry()
         assert self._new_webhook_id is not None
-        if user_input is not None:
+        urls = _urls(self.hass, self._new_webhook_id, None, entry.options)
+        if user_input is not None or urls is None:
             return self.async_update_reload_and_abort(
                 entry,
                 title=self._new_title or entry.title,
@@ -200,10 +202,7 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
                 reason="webhook_regenerated",
             )
         return self.async_show_form(
-            step_id="reconfigure_confirm",
-            description_placeholders=_urls_or_hint(
-                self.hass, self._new_webhook_id, None, entry.options
-            ),
+            step_id="reconfigure_confirm", description_placeholders=urls
         )
 
 
@@ -224,15 +223,15 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
         """Show the URLs to give the phone and the provisioning file."""
         if user_input is not None:
             return self.async_create_entry(data=dict(self.config_entry.options))
-        return self.async_show_form(
-            step_id="urls",
-            description_placeholders=_urls_or_hint(
-                self.hass,
-                self.config_entry.data[CONF_WEBHOOK_ID],
-                self.config_entry.entry_id,
-                self.config_entry.options,
-            ),
+        urls = _urls(
+            self.hass,
+            self.config_entry.data[CONF_WEBHOOK_ID],
+            self.config_entry.entry_id,
+            self.config_entry.options,
         )
+        if urls is None:
+            return self.async_abort(reason=NO_LOCAL_URL)
+        return self.async_show_form(step_id="urls", description_placeholders=urls)
 
     async def async_step_settings(
         self, user_input: dict[str, Any] | None = None
@@ -242,16 +241,7 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
         entry = self.config_entry
         if user_input is not None:
             mac = _parse_mac(user_input, errors)
-            if (
-                mac is not None
-                and (
-                    other := self.hass.config_entries.async_entry_for_domain_unique_id(
-                        DOMAIN, mac
-                    )
-                )
-                is not None
-                and other.entry_id != entry.entry_id
-            ):
+            if mac is not None and async_mac_owner(self.hass, mac, entry.entry_id):
                 errors[CONF_MAC] = "mac_in_use"
             networks: list[str] = []
             for network in user_input.get(CONF_ALLOWED_NETWORKS) or []:
@@ -263,10 +253,7 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
                     errors[CONF_ALLOWED_NETWORKS] = "invalid_network"
             if not errors:
                 if mac != entry.data.get(CONF_MAC):
-                    self.hass.config_entries.async_update_entry(
-                        entry, data={**entry.data, CONF_MAC: mac}, unique_id=mac
-                    )
-                    entry.runtime_data.async_clear_issues()
+                    async_pin_mac(self.hass, entry, mac)
                 return self.async_create_entry(
                     data={
                         **entry.options,

@@ -179,7 +179,12 @@ async def read_request(reader: asyncio.StreamReader) -> RawRequest:
             raise RequestRefused(HTTPStatus.BAD_REQUEST, "transfer_encoding")
         if name == b"content-length":
             value = value.strip()
-            if not value.isdigit() or length not in (None, int(value)):
+            # At most 9 digits: int() refuses numbers of thousands of digits.
+            if (
+                not value.isdigit()
+                or len(value) > 9
+                or length not in (None, int(value))
+            ):
                 raise RequestRefused(HTTPStatus.BAD_REQUEST, "bad_content_length")
             length = int(value)
     if length is not None and length > MAX_BODY:

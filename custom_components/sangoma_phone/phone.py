@@ -15,7 +15,7 @@ from typing import Any
 
 from aiohttp import hdrs, web
 
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import SOURCE_IGNORE, ConfigEntry, ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.dispatcher import async_dispatcher_send
@@ -26,6 +26,7 @@ from homeassistant.util.signal_type import SignalType
 from .const import (
     CONF_ALLOWED_NETWORKS,
     CONF_MAC,
+    CONF_WEBHOOK_ID,
     DOMAIN,
     EVENT_PHONE,
     LOGGER,
@@ -46,6 +47,7 @@ type SangomaPhoneConfigEntry = ConfigEntry[SangomaPhone]
 
 MAX_BODY = 8192
 MAC_MISMATCH_REPAIR_AFTER = 3
+MAX_FOREIGN_MACS = 16  # other phones' MACs counted for that repair
 # Distinct problems logged as warnings; beyond that (say, a flood of requests
 # with ever new MACs) only at debug level.
 MAX_LOGGED_PROBLEMS = 64
@@ -69,6 +71,55 @@ def mac_mismatch_issue_id(entry_id: str) -> str:
     return f"mac_mismatch_{entry_id}"
 
 
+@callback
+def async_mac_owner(hass: HomeAssistant, mac: str, entry_id: str) -> ConfigEntry | None:
+    """Return the other phone that has this MAC; an ignored discovery is none."""
+    other = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, mac)
+    if other is None or other.entry_id == entry_id or other.source == SOURCE_IGNORE:
+        return None
+    return other
+
+
+@callback
+def async_pin_mac(
+    hass: HomeAssistant, entry: SangomaPhoneConfigEntry, mac: str | None
+) -> None:
+    """Pin a phone to a MAC, or (None) let it learn it: entry, device, repairs.
+
+    An ignored discovery of the same phone is removed first, then the MAC
+    becomes the entry's unique id.
+    """
+    ignored = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, mac or "")
+    ignored = (
+        ignored if ignored is not None and ignored.source == SOURCE_IGNORE else None
+    )
+    hass.config_entries.async_update_entry(
+        entry,
+        data={**entry.data, CONF_MAC: mac},
+        unique_id=entry.unique_id if ignored else mac,
+    )
+    if ignored is not None:
+
+        async def _async_adopt() -> None:
+            await hass.config_entries.async_remove(ignored.entry_id)
+            if entry.data.get(CONF_MAC) == mac:
+                hass.config_entries.async_update_entry(entry, unique_id=mac)
+
+        hass.async_create_task(_async_adopt(), eager_start=False)
+    registry = dr.async_get(hass)
+    if device := registry.async_get_device_by_identifier(
+        (DOMAIN, entry.entry_id), entry.entry_id
+    ):
+        registry.async_update_device(device.id, new_connections=_mac_connections(mac))
+    ir.async_delete_issue(hass, DOMAIN, mac_mismatch_issue_id(entry.entry_id))
+    if entry.state is ConfigEntryState.LOADED:
+        entry.runtime_data.foreign_macs.clear()
+
+
+def _mac_connections(mac: str | None) -> set[tuple[str, str]]:
+    return {(dr.CONNECTION_NETWORK_MAC, format_mac(mac))} if mac else set()
+
+
 class SangomaPhone:
     """The runtime data of one phone's config entry."""
 
@@ -82,9 +133,14 @@ class SangomaPhone:
         """Set the phone up from its stored state (or from nothing)."""
         self.hass = hass
         self.entry = entry
+        # The id the webhook is registered under; entry data may change first
+        # (a new webhook id is stored before the entry reloads).
+        self.webhook_id: str = entry.data[CONF_WEBHOOK_ID]
         self._store = store
         stored = stored or {}
         self.machine = PhoneStateMachine(PhoneState.from_dict(stored.get("state", {})))
+        # Calls that may have ended while Home Assistant was not running.
+        self.machine.forget_unfinished_calls(dt_util.utcnow())
         self.signal: SignalType[PhoneUpdate] = SignalType(
             f"{DOMAIN}_update_{entry.entry_id}"
         )
@@ -92,7 +148,7 @@ class SangomaPhone:
         self.rejected_counts: Counter[str] = Counter()
         self.last_rejected: dict[str, Any] | None = None
         self._logged: set[str] = set()
-        self._foreign_macs: Counter[str] = Counter()
+        self.foreign_macs: Counter[str] = Counter()
         self.device_id = self._async_setup_device()
 
     @property
@@ -107,7 +163,9 @@ class SangomaPhone:
         device = dr.async_get(self.hass).async_get_or_create(
             config_entry_id=self.entry.entry_id,
             identifiers={(DOMAIN, self.entry.entry_id)},
-            connections=self._connections(),
+            connections=_mac_connections(
+                self.entry.data.get(CONF_MAC) or self.state.mac
+            ),
             manufacturer=MANUFACTURER,
             name=self.entry.title,
             model=state.model,
@@ -115,10 +173,6 @@ class SangomaPhone:
             configuration_url=_configuration_url(state.ip),
         )
         return device.id
-
-    def _connections(self) -> set[tuple[str, str]]:
-        mac = self.entry.data.get(CONF_MAC) or self.state.mac
-        return {(dr.CONNECTION_NETWORK_MAC, format_mac(mac))} if mac else set()
 
     async def async_handle_webhook(
         self, hass: HomeAssistant, webhook_id: str, request: web.Request
@@ -185,27 +239,20 @@ class SangomaPhone:
             return None
         pinned: str | None = self.entry.data.get(CONF_MAC)
         if pinned is None:
-            other = self.hass.config_entries.async_entry_for_domain_unique_id(
-                DOMAIN, mac
-            )
-            if other is not None and other.entry_id != self.entry.entry_id:
+            if async_mac_owner(self.hass, mac, self.entry.entry_id) is not None:
                 return self._reject("mac_in_use", source, detail=format_mac(mac))
             LOGGER.info(
                 "%s: learned the phone's MAC address %s",
                 self.entry.title,
                 format_mac(mac),
             )
-            self.hass.config_entries.async_update_entry(
-                self.entry, data={**self.entry.data, CONF_MAC: mac}, unique_id=mac
-            )
-            dr.async_get(self.hass).async_update_device(
-                self.device_id, merge_connections=self._connections()
-            )
+            async_pin_mac(self.hass, self.entry, mac)
             return None
         if mac == pinned:
             return None
-        self._foreign_macs[mac] += 1
-        if self._foreign_macs[mac] >= MAC_MISMATCH_REPAIR_AFTER:
+        if mac in self.foreign_macs or len(self.foreign_macs) < MAX_FOREIGN_MACS:
+            self.foreign_macs[mac] += 1
+        if self.foreign_macs[mac] >= MAC_MISMATCH_REPAIR_AFTER:
             ir.async_create_issue(
                 self.hass,
                 DOMAIN,
@@ -219,7 +266,11 @@ class SangomaPhone:
                     "pinned_mac": format_mac(pinned),
                     "ip": request.variables.ip or source or "?",
                 },
-                data={"entry_id": self.entry.entry_id, "mac": mac},
+                data={
+                    "entry_id": self.entry.entry_id,
+                    "mac": mac,
+                    "ip": request.variables.ip or source or "?",
+                },
             )
         return self._reject("mac_mismatch", source, detail=format_mac(mac))
 
@@ -290,14 +341,6 @@ class SangomaPhone:
     async def async_save(self) -> None:
         """Write the state now (on unload)."""
         await self._store.async_save(self._data_to_store())
-
-    @callback
-    def async_clear_issues(self) -> None:
-        """Forget requests from other phones (after a re-pin or reload)."""
-        self._foreign_macs.clear()
-        ir.async_delete_issue(
-            self.hass, DOMAIN, mac_mismatch_issue_id(self.entry.entry_id)
-        )
 
 
 def _configuration_url(ip: str | None) -> str | None:

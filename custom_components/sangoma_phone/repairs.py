@@ -7,7 +7,8 @@ import probatio
 from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_MAC, DOMAIN
+from .const import CONF_MAC
+from .phone import async_mac_owner, async_pin_mac
 from .protocol import format_mac
 from .views import NO_LOCAL_URL_ISSUE, async_check_local_url
 
@@ -38,10 +39,11 @@ class NoLocalUrlRepairFlow(RepairsFlow):
 class MacMismatchRepairFlow(RepairsFlow):
     """Pin the phone to the MAC address its requests now carry."""
 
-    def __init__(self, entry_id: str, mac: str) -> None:
-        """Remember which phone and which MAC."""
+    def __init__(self, entry_id: str, mac: str, ip: str) -> None:
+        """Remember which phone, which MAC and where its requests came from."""
         self._entry_id = entry_id
         self._mac = mac
+        self._ip = ip
 
     async def async_step_init(
         self, user_input: dict[str, str] | None = None
@@ -57,17 +59,11 @@ class MacMismatchRepairFlow(RepairsFlow):
         if entry is None:
             return self.async_abort(reason="phone_removed")
         if user_input is not None:
-            other = self.hass.config_entries.async_entry_for_domain_unique_id(
-                DOMAIN, self._mac
-            )
-            if other is not None and other.entry_id != entry.entry_id:
+            if other := async_mac_owner(self.hass, self._mac, entry.entry_id):
                 return self.async_abort(
                     reason="mac_in_use", description_placeholders={"other": other.title}
                 )
-            self.hass.config_entries.async_update_entry(
-                entry, data={**entry.data, CONF_MAC: self._mac}, unique_id=self._mac
-            )
-            self.hass.config_entries.async_schedule_reload(entry.entry_id)
+            async_pin_mac(self.hass, entry, self._mac)
             return self.async_create_entry(data={})
         return self.async_show_form(
             step_id="confirm",
@@ -75,6 +71,10 @@ class MacMismatchRepairFlow(RepairsFlow):
             description_placeholders={
                 "name": entry.title,
                 "mac": format_mac(self._mac),
+                "ip": self._ip,
+                "pinned_mac": format_mac(pinned)
+                if (pinned := entry.data.get(CONF_MAC))
+                else "-",
             },
         )
 
@@ -86,4 +86,6 @@ async def async_create_fix_flow(
     if issue_id == NO_LOCAL_URL_ISSUE:
         return NoLocalUrlRepairFlow()
     assert data is not None
-    return MacMismatchRepairFlow(str(data["entry_id"]), str(data["mac"]))
+    return MacMismatchRepairFlow(
+        str(data["entry_id"]), str(data["mac"]), str(data.get("ip", "?"))
+    )

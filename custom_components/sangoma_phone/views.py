@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from homeassistant.components.http.auth import async_sign_path
+from homeassistant.components.http.decorators import require_admin
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
@@ -81,8 +82,9 @@ class ProvisioningView(HomeAssistantView):
     name = f"api:{DOMAIN}:provisioning"
     requires_auth = True
 
+    @require_admin
     async def get(self, request: web.Request, entry_id: str) -> web.Response:
-        """Return the provisioning XML of one phone."""
+        """Return the provisioning XML of one phone (it holds the webhook id)."""
         hass = request.app[KEY_HASS]
         entry = hass.config_entries.async_get_entry(entry_id)
         if entry is None or entry.domain != DOMAIN:

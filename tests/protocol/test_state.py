@@ -114,6 +114,9 @@ C, H, R, D, N = (
     CallState.IDLE,
 )
 SAME = "same"
+# Events that would make a connected or held call out of nothing: without a
+# call id, within LATE_WINDOW of the last call's end they are late and ignored.
+LATE_WITHOUT_ID = ("established", "hold", "unhold", "answer_new_incall")
 # call_state after each event sent for the existing call, from each start.
 EXPECTED: dict[str, tuple[Any, ...]] = {
     #                       unknown idle ringing dialing connected on_hold
@@ -144,6 +147,8 @@ def test_every_event_from_every_state(
     before = phone.state.call_state
     phone.send(key, cid, "sip:1002@pbx")
     expected = EXPECTED.get(key, (SAME,) * 6)[STARTS.index(start_name)]
+    if start_name == "idle" and cid is None and key in LATE_WITHOUT_ID:
+        expected = N  # just after busy_to_idle: a late request, no call made
     assert phone.state.call_state is (before if expected == SAME else expected)
     assert phone.state.last_event == key
     assert phone.state.last_event_time == phone.now
@@ -744,3 +749,60 @@ def test_mute_resets_when_no_call_is_left() -> None:
     phone.send("mute")
     phone.send("transfer_finished")
     assert (phone.state.muted, phone.state.call_state) == (False, N)
+
+
+@pytest.mark.parametrize("late", LATE_WITHOUT_ID)
+@pytest.mark.parametrize("end", ["terminated", "busy_to_idle"])
+def test_late_request_without_call_id_does_not_resurrect(late: str, end: str) -> None:
+    """Without call ids, a late request after the call ended makes no new call."""
+    phone = Phone()
+    phone.send("incoming_call", None, "sip:1002@pbx")
+    phone.send("established", None, "sip:1002@pbx")
+    phone.send(end, None, "sip:1002@pbx")
+    phone.send(late, None, "sip:1002@pbx")
+    assert phone.state.call_state is CallState.IDLE
+    assert phone.state.in_call is False
+    # Later on, the same request is a lost one for a new call: it makes one.
+    phone.send(late, None, "sip:1002@pbx", after=10)
+    assert phone.state.in_call is True
+
+
+def test_late_terminated_for_unknown_call_marks_the_slot() -> None:
+    """A terminated for no known call still makes a late established late."""
+    phone = Phone()
+    phone.send("terminated", None, "sip:1002@pbx")
+    phone.send("established", None, "sip:1002@pbx")
+    assert phone.state.call_state is CallState.IDLE
+
+
+def test_forget_unfinished_calls_after_restart() -> None:
+    """Ringing and dialing calls do not outlive a restart; a long call may."""
+    phone = Phone()
+    phone.send("incoming_call", "a", "sip:1002@pbx")
+    phone.send("established", "a", "sip:1002@pbx")
+    phone.send("mute", "a")
+    phone.send("incoming_call", "b", "sip:1003@pbx")
+    restored = PhoneStateMachine(PhoneState.from_dict(phone.state.as_dict()))
+    changed = restored.forget_unfinished_calls(phone.now + timedelta(minutes=1))
+    assert {k: c.state for k, c in restored.state.calls.items()} == {
+        "a": CallState.CONNECTED
+    }
+    assert restored.state.call_state is CallState.CONNECTED
+    assert restored.state.ringing is False
+    assert "ringing" in changed
+    assert restored.state.muted is True
+
+    later = restored.forget_unfinished_calls(phone.now + timedelta(hours=5))
+    assert restored.state.calls == {}
+    assert restored.state.call_state is CallState.IDLE
+    assert restored.state.muted is False
+    assert {"in_call", "call_state", "muted"} <= later
+
+
+def test_forget_unfinished_calls_nothing_known() -> None:
+    """With nothing known, nothing changes."""
+    machine = PhoneStateMachine()
+    assert (
+        machine.forget_unfinished_calls(datetime(2026, 1, 1, tzinfo=UTC)) == frozenset()
+    )
+    assert machine.state.call_state is None

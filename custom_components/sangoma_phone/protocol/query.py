@@ -16,7 +16,8 @@ from urllib.parse import unquote_to_bytes
 
 from .events import EVENT_PARAM, EVENTS_BY_KEY, PARAMS, EventSpec
 
-MAX_VALUE_LENGTH = 256
+# Home Assistant states hold at most 255 characters (a name is shown as a state).
+MAX_VALUE_LENGTH = 255
 MAX_QUERY_LENGTH = 8192
 
 _NAMES = (EVENT_PARAM, *(p.name for p in PARAMS))

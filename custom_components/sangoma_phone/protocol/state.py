@@ -50,7 +50,9 @@ one with the same remote number), else the only call. An unknown call id
 takes over the slot ``""`` (e.g. the idle_to_busy placeholder).
 
 Late and duplicate requests: a call id that ended (the last 16 are kept) is
-never created again by established, hold, unhold or answer_new_incall.
+never created again by established, hold, unhold or answer_new_incall; nor,
+within 5 seconds of the end of the call without an id (terminated,
+busy_to_idle, ...), is a call without an id.
 incoming_call and outgoing_call ignore a call id that ended less than 5
 seconds ago (``$call_id`` may be the caller's number, which repeats later)
 and never turn a connected or held call into a new one. A second missed_call
@@ -97,6 +99,8 @@ UNKNOWN = "unknown"
 MAX_CALLS = 8
 MAX_ENDED = 16
 LATE_WINDOW = timedelta(seconds=5)
+# A call restored after a restart with no request since this long is over.
+RESTORED_CALL_MAX_AGE = timedelta(hours=4)
 
 _ACTIVE = (CallState.CONNECTED, CallState.ON_HOLD)
 _NOT_CONNECTED = (CallState.RINGING, CallState.DIALING)
@@ -262,6 +266,8 @@ class PhoneStateMachine:
         self.state = state if state is not None else PhoneState()
         self._ended: dict[str, datetime] = {}
         self._missed: dict[str, datetime] = {}
+        # When the call without an id (the slot "") last ended.
+        self._slot_ended: datetime | None = None
 
     def apply(self, request: ParsedRequest, now: datetime) -> frozenset[str]:
         """Apply one request; return the names of the attributes it changed."""
@@ -285,6 +291,26 @@ class PhoneStateMachine:
             self._summarise()
         return self._changed(before)
 
+    def forget_unfinished_calls(self, now: datetime) -> frozenset[str]:
+        """After a restart, drop calls whose end may have been missed meanwhile.
+
+        Ringing and dialing calls last seconds, less than a restart: they go.
+        Connected and held calls stay unless the phone has sent nothing for
+        RESTORED_CALL_MAX_AGE. Returns the names of the attributes changed.
+        """
+        before = self._snapshot()
+        state = self.state
+        age = _elapsed(state.last_event_time, now) if state.last_event_time else None
+        stale = age is None or age > RESTORED_CALL_MAX_AGE.total_seconds()
+        for key, call in list(state.calls.items()):
+            if stale or call.state in _NOT_CONNECTED:
+                del state.calls[key]
+        if state.call_state is not None:
+            self._summarise()
+        if not state.calls and state.muted:
+            state.muted = False
+        return self._changed(before)
+
     def clear_missed_calls(self) -> frozenset[str]:
         """Reset the missed call counter to 0."""
         before = self._snapshot()
@@ -297,6 +323,7 @@ class PhoneStateMachine:
             case "setup_completed" | "busy_to_idle":
                 for call_key in list(state.calls):
                     self._remove(call_key, now, timed=key == "busy_to_idle")
+                self._slot_ended = now
                 state.off_hook = state.muted = False
             case "incoming_call":
                 self._start(v, now, CallState.RINGING, INCOMING)
@@ -305,16 +332,16 @@ class PhoneStateMachine:
             case "established":
                 prefer = (CallState.RINGING, CallState.DIALING, CallState.ON_HOLD)
                 self._set(
-                    self._address(v, prefer, create=True), CallState.CONNECTED, now
+                    self._address(v, prefer, create=now), CallState.CONNECTED, now
                 )
             case "unhold":
-                call = self._address(v, (CallState.ON_HOLD,), create=True)
+                call = self._address(v, (CallState.ON_HOLD,), create=now)
                 self._set(call, CallState.CONNECTED, now)
             case "hold":
-                call = self._address(v, (CallState.CONNECTED,), create=True)
+                call = self._address(v, (CallState.CONNECTED,), create=now)
                 self._set(call, CallState.ON_HOLD, now)
             case "answer_new_incall":
-                if call := self._address(v, (CallState.RINGING,), create=True):
+                if call := self._address(v, (CallState.RINGING,), create=now):
                     for other in state.calls.values():
                         if other is not call and other.state is CallState.CONNECTED:
                             self._set(other, CallState.ON_HOLD, now)
@@ -346,15 +373,30 @@ class PhoneStateMachine:
         self._put(key, Call(call_id=key or None, state=state, direction=direction), v)
 
     def _address(
-        self, v: PhoneVariables, prefer: tuple[CallState, ...], *, create: bool
+        self,
+        v: PhoneVariables,
+        prefer: tuple[CallState, ...],
+        *,
+        create: bool | datetime,
     ) -> Call | None:
-        """Return the call an event addresses, updated from the request."""
+        """Return the call an event addresses, updated from the request.
+
+        ``create``: make a call when none matches; given as the time of the
+        request, not for a call that has ended (a late request): ever for a
+        call id, within LATE_WINDOW for the call without an id.
+        """
         key = self._find(v, prefer)
         if key is not None:
             call = self.state.calls[key]
         else:
             key = v.call_id or ""
             if not create or key in self._ended:
+                return None
+            if (
+                not key
+                and isinstance(create, datetime)
+                and _within(self._slot_ended, create)
+            ):
                 return None
             call = Call(call_id=v.call_id, state=CallState.DIALING, direction=UNKNOWN)
         self._put(key, call, v)
@@ -375,6 +417,8 @@ class PhoneStateMachine:
                 self._remove(key, now)
         elif v.call_id is not None:
             _remember(self._ended, v.call_id, now)
+        else:
+            self._slot_ended = now
         if not self.state.calls:
             self.state.muted = False
         return call
@@ -440,6 +484,8 @@ class PhoneStateMachine:
         call = state.calls.pop(key)
         if key:
             _remember(self._ended, key, now)
+        else:
+            self._slot_ended = now
         if timed and call.connected_at is not None:
             state.last_call_duration = _elapsed(call.connected_at, now)
 
