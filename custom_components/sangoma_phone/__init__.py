@@ -12,11 +12,12 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
-from .const import CONF_LOCAL_ONLY, DEFAULT_LOCAL_ONLY, DOMAIN
+from .const import DOMAIN
 from .listener import DATA_LISTENER, PhoneListener, async_remove_listener_settings
 from .phone import (
     SangomaPhone,
     SangomaPhoneConfigEntry,
+    local_only,
     mac_mismatch_issue_id,
     phone_store,
 )
@@ -67,7 +68,7 @@ async def async_setup_entry(
         entry.title,
         phone.webhook_id,
         phone.async_handle_webhook,
-        local_only=bool(entry.options.get(CONF_LOCAL_ONLY, DEFAULT_LOCAL_ONLY)),
+        local_only=local_only(entry),
         allowed_methods=[hdrs.METH_GET, hdrs.METH_POST],
     )
     await hass.data[DATA_LISTENER].async_add_phone(entry)

@@ -38,16 +38,14 @@ from homeassistant.util.hass_dict import HassKey
 from homeassistant.util.network import is_local
 
 from .const import (
-    CONF_LOCAL_ONLY,
     CONF_WEBHOOK_ID,
     DEFAULT_LISTENER_PORT,
-    DEFAULT_LOCAL_ONLY,
     DOMAIN,
     LISTENER_STORAGE_KEY,
     LISTENER_STORAGE_VERSION,
     LOGGER,
 )
-from .phone import MAX_BODY, SangomaPhoneConfigEntry
+from .phone import MAX_BODY, ProblemLog, SangomaPhoneConfigEntry, local_only
 
 # Every address, as Home Assistant's own server binds: the phones are on the LAN.
 LISTEN_HOSTS: Final = ("0.0.0.0", "::") if socket.has_ipv6 else ("0.0.0.0",)  # noqa: S104
@@ -226,10 +224,6 @@ def _is_local(source: str | None) -> bool:
         return False
 
 
-def _local_only(entry: SangomaPhoneConfigEntry) -> bool:
-    return bool(entry.options.get(CONF_LOCAL_ONLY, DEFAULT_LOCAL_ONLY))
-
-
 def listener_store(hass: HomeAssistant) -> Store[dict[str, Any]]:
     """Return the store of the listener's settings."""
     return Store(hass, LISTENER_STORAGE_VERSION, LISTENER_STORAGE_KEY)
@@ -254,7 +248,7 @@ class PhoneListener:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._lock = asyncio.Lock()
         self._stopped = False
-        self._logged: set[str] = set()
+        self._problems = ProblemLog()
 
     @classmethod
     async def async_load(cls, hass: HomeAssistant) -> PhoneListener:
@@ -421,7 +415,7 @@ class PhoneListener:
     ) -> tuple[HTTPStatus, bool]:
         """Read, route and handle one request; return the status and HEAD."""
         local = _is_local(source)
-        if not local and all(_local_only(e) for e in self._phones.values()):
+        if not local and all(local_only(e) for e in self._phones.values()):
             self._log_once("non_local", f"refused a request from {source}")
             raise RequestRefused(HTTPStatus.FORBIDDEN, "not_local")
         request = await read_request(reader)
@@ -442,7 +436,7 @@ class PhoneListener:
             return HTTPStatus.OK, head_only
         if request.method not in (b"GET", b"POST"):
             return HTTPStatus.METHOD_NOT_ALLOWED, False
-        if not local and _local_only(entry):
+        if not local and local_only(entry):
             self._log_once(
                 "non_local", f"refused a request for {entry.title} from {source}"
             )
@@ -457,12 +451,7 @@ class PhoneListener:
             return HTTPStatus.OK, False
 
     def _log_once(self, key: str, message: str) -> None:
-        """Log a problem as a warning the first time, at debug level afterwards."""
-        if key in self._logged:
-            LOGGER.debug("Phone listener: %s", message)
-            return
-        self._logged.add(key)
-        LOGGER.warning("Phone listener: %s", message)
+        self._problems(key, "Phone listener: %s", message)
 
 
 DATA_LISTENER: HassKey[PhoneListener] = HassKey(f"{DOMAIN}_listener")

@@ -25,8 +25,10 @@ from homeassistant.util.signal_type import SignalType
 
 from .const import (
     CONF_ALLOWED_NETWORKS,
+    CONF_LOCAL_ONLY,
     CONF_MAC,
     CONF_WEBHOOK_ID,
+    DEFAULT_LOCAL_ONLY,
     DOMAIN,
     EVENT_PHONE,
     LOGGER,
@@ -48,9 +50,7 @@ type SangomaPhoneConfigEntry = ConfigEntry[SangomaPhone]
 MAX_BODY = 8192
 MAC_MISMATCH_REPAIR_AFTER = 3
 MAX_FOREIGN_MACS = 16  # other phones' MACs counted for that repair
-# Distinct problems logged as warnings; beyond that (say, a flood of requests
-# with ever new MACs) only at debug level.
-MAX_LOGGED_PROBLEMS = 64
+MAX_LOGGED_PROBLEMS = 64  # distinct problems logged as warnings
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +120,31 @@ def _mac_connections(mac: str | None) -> set[tuple[str, str]]:
     return {(dr.CONNECTION_NETWORK_MAC, format_mac(mac))} if mac else set()
 
 
+def local_only(entry: ConfigEntry) -> bool:
+    """Return whether the phone accepts requests from the local network only."""
+    return bool(entry.options.get(CONF_LOCAL_ONLY, DEFAULT_LOCAL_ONLY))
+
+
+class ProblemLog:
+    """Log each distinct problem as a warning once, then at debug level.
+
+    Past MAX_LOGGED_PROBLEMS distinct problems (say, a flood of requests with
+    ever new MACs) everything goes to the debug level.
+    """
+
+    def __init__(self) -> None:
+        """Start with nothing logged."""
+        self._seen: set[str] = set()
+
+    def __call__(self, key: str, msg: str, *args: Any) -> None:
+        """Log the problem `key`."""
+        if key in self._seen or len(self._seen) >= MAX_LOGGED_PROBLEMS:
+            LOGGER.debug(msg, *args)
+            return
+        self._seen.add(key)
+        LOGGER.warning(msg, *args)
+
+
 class SangomaPhone:
     """The runtime data of one phone's config entry."""
 
@@ -147,7 +172,7 @@ class SangomaPhone:
         self.event_counts: Counter[str] = Counter()
         self.rejected_counts: Counter[str] = Counter()
         self.last_rejected: dict[str, Any] | None = None
-        self._logged: set[str] = set()
+        self._log_once = ProblemLog()
         self.foreign_macs: Counter[str] = Counter()
         self.device_id = self._async_setup_device()
 
@@ -296,14 +321,6 @@ class SangomaPhone:
             f" ({detail})" if detail else "",
         )
         return status
-
-    def _log_once(self, key: str, msg: str, *args: Any) -> None:
-        """Log a problem as a warning the first time, at debug level afterwards."""
-        if key in self._logged or len(self._logged) >= MAX_LOGGED_PROBLEMS:
-            LOGGER.debug(msg, *args)
-            return
-        self._logged.add(key)
-        LOGGER.warning(msg, *args)
 
     def _accept(self, request: ParsedRequest) -> None:
         before = self.state
