@@ -50,7 +50,13 @@ def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 @pytest.fixture
 def platforms() -> list[Platform]:
     """Return the platforms to load (all of them unless a test narrows it)."""
-    return [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR, Platform.SWITCH]
+    return [
+        Platform.BINARY_SENSOR,
+        Platform.BUTTON,
+        Platform.EVENT,
+        Platform.SENSOR,
+        Platform.SWITCH,
+    ]
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from pytest_homeassistant_custom_component.common import (
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.sangoma_phone.event import SangomaPhoneEventEntity
+from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.const import (
     ATTR_ENTITY_ID,
@@ -25,8 +26,14 @@ from .conftest import SendRequest
 @pytest.mark.usefixtures("enable_all_entities")
 @pytest.mark.parametrize(
     "platforms",
-    [[Platform.BINARY_SENSOR], [Platform.EVENT], [Platform.SENSOR], [Platform.SWITCH]],
-    ids=["binary_sensor", "event", "sensor", "switch"],
+    [
+        [Platform.BINARY_SENSOR],
+        [Platform.BUTTON],
+        [Platform.EVENT],
+        [Platform.SENSOR],
+        [Platform.SWITCH],
+    ],
+    ids=["binary_sensor", "button", "event", "sensor", "switch"],
 )
 async def test_entities(
     hass: HomeAssistant,
@@ -59,3 +66,23 @@ async def test_dnd_switch_needs_phone_control(
 def test_call_ids_stay_out_of_the_recorder() -> None:
     """Volatile attributes are not recorded."""
     assert "call_id" in SangomaPhoneEventEntity._unrecorded_attributes
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_reset_missed_calls(hass: HomeAssistant, send: SendRequest) -> None:
+    """The button sets the missed call counter back to 0, and it counts on."""
+    await send("missed_call", {"cid": "1", "remote": "1002"})
+    await send("missed_call", {"cid": "2", "remote": "1003"})
+    assert hass.states.get("sensor.desk_phone_missed_calls").state == "2"
+    events = hass.states.get("event.desk_phone_phone_event")
+    await hass.services.async_call(
+        BUTTON_DOMAIN,
+        SERVICE_PRESS,
+        {ATTR_ENTITY_ID: "button.desk_phone_reset_missed_calls"},
+        blocking=True,
+    )
+    assert hass.states.get("sensor.desk_phone_missed_calls").state == "0"
+    # A reset is no phone event.
+    assert hass.states.get("event.desk_phone_phone_event") == events
+    await send("missed_call", {"cid": "3", "remote": "1004"})
+    assert hass.states.get("sensor.desk_phone_missed_calls").state == "1"

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from custom_components.sangoma_phone.binary_sensor import BINARY_SENSORS
+from custom_components.sangoma_phone.button import RESET_MISSED_CALLS
 from custom_components.sangoma_phone.event import PHONE_EVENT
 from custom_components.sangoma_phone.protocol import EVENTS, CallState
 from custom_components.sangoma_phone.sensor import SENSORS
@@ -17,6 +18,7 @@ ENTITIES = {
     "binary_sensor": [d.translation_key for d in BINARY_SENSORS],
     "sensor": [d.translation_key for d in SENSORS],
     "switch": [DND.translation_key],
+    "button": [RESET_MISSED_CALLS.translation_key],
     "event": [PHONE_EVENT.translation_key],
 }
 

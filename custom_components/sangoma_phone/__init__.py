@@ -25,6 +25,7 @@ from .views import NO_LOCAL_URL_ISSUE, ProvisioningView, async_check_local_url
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
+    Platform.BUTTON,
     Platform.EVENT,
     Platform.SENSOR,
     Platform.SWITCH,

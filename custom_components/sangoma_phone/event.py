@@ -37,6 +37,6 @@ class SangomaPhoneEventEntity(SangomaPhoneEntity, EventEntity):
     @override
     @callback
     def _async_update(self, update: PhoneUpdate) -> None:
-        request = update.request
-        self._trigger_event(request.event.key, request.variables.as_dict())
-        self.async_write_ha_state()
+        if (request := update.request) is not None:
+            self._trigger_event(request.event.key, request.variables.as_dict())
+            self.async_write_ha_state()

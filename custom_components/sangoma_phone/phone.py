@@ -55,9 +55,10 @@ MAX_LOGGED_PROBLEMS = 64  # distinct problems logged as warnings
 
 @dataclass(frozen=True, slots=True)
 class PhoneUpdate:
-    """What one accepted request did: the request and the state fields it changed."""
+    """A change of the phone's state: the fields changed and, if the phone
+    sent it, the request (None for a change made in Home Assistant)."""
 
-    request: ParsedRequest
+    request: ParsedRequest | None
     changed: frozenset[str]
 
 
@@ -354,6 +355,13 @@ class SangomaPhone:
     @callback
     def _data_to_store(self) -> dict[str, Any]:
         return {"state": self.state.as_dict()}
+
+    @callback
+    def async_clear_missed_calls(self) -> None:
+        """Reset the missed call counter."""
+        changed = self.machine.clear_missed_calls()
+        self._store.async_delay_save(self._data_to_store, STORAGE_SAVE_DELAY)
+        async_dispatcher_send(self.hass, self.signal, PhoneUpdate(None, changed))
 
     async def async_save(self) -> None:
         """Write the state now (on unload)."""

@@ -43,6 +43,7 @@ ENTITY_KEYS = (
     "last_call_duration",
     "ip_address",  # disabled by default
     "dnd",
+    "reset_missed_calls",
 )
 
 
