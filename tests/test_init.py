@@ -83,6 +83,20 @@ async def test_state_survives_reload(
     assert hass.states.get("sensor.desk_phone_missed_calls").state == "2"
 
 
+async def start_with_stored(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    entry: MockConfigEntry,
+    data: Any,
+) -> None:
+    """Start the phone with `data` in its store, as after a restart."""
+    key = f"{DOMAIN}.{entry.entry_id}"
+    hass_storage[key] = {"version": 1, "minor_version": 1, "key": key, "data": data}
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
 async def test_restore_from_storage(
     hass: HomeAssistant,
     hass_storage: dict[str, Any],
@@ -90,17 +104,12 @@ async def test_restore_from_storage(
     local_url: str,
 ) -> None:
     """On start, the phone's state comes from what was stored before."""
-    hass_storage[f"{DOMAIN}.{ENTRY_ID}"] = {
-        "version": 1,
-        "minor_version": 1,
-        "key": f"{DOMAIN}.{ENTRY_ID}",
-        "data": {
-            "state": {"dnd": True, "registration": "registered", "missed_calls": 4}
-        },
-    }
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await start_with_stored(
+        hass,
+        hass_storage,
+        mock_config_entry,
+        {"state": {"dnd": True, "registration": "registered", "missed_calls": 4}},
+    )
     assert hass.states.get("switch.desk_phone_do_not_disturb").state == STATE_ON
     assert hass.states.get("binary_sensor.desk_phone_registered").state == STATE_ON
     assert hass.states.get("sensor.desk_phone_missed_calls").state == "4"
@@ -113,11 +122,11 @@ async def test_restart_forgets_ringing_calls(
     local_url: str,
 ) -> None:
     """A call that was ringing when Home Assistant stopped is over after it."""
-    hass_storage[f"{DOMAIN}.{ENTRY_ID}"] = {
-        "version": 1,
-        "minor_version": 1,
-        "key": f"{DOMAIN}.{ENTRY_ID}",
-        "data": {
+    await start_with_stored(
+        hass,
+        hass_storage,
+        mock_config_entry,
+        {
             "state": {
                 "call_state": "ringing",
                 "last_event": "incoming_call",
@@ -126,10 +135,7 @@ async def test_restart_forgets_ringing_calls(
                 "calls": {"c1": {"state": "ringing", "remote_name": "Bob"}},
             }
         },
-    }
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    )
     assert hass.states.get("binary_sensor.desk_phone_ringing").state == "off"
     assert hass.states.get("sensor.desk_phone_call_state").state == "idle"
     assert hass.states.get("sensor.desk_phone_remote_name").state == "Bob"
@@ -146,15 +152,7 @@ async def test_restore_garbage(
     stored: Any,
 ) -> None:
     """A damaged store never keeps the phone from starting."""
-    hass_storage[f"{DOMAIN}.{ENTRY_ID}"] = {
-        "version": 1,
-        "minor_version": 1,
-        "key": f"{DOMAIN}.{ENTRY_ID}",
-        "data": stored,
-    }
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await start_with_stored(hass, hass_storage, mock_config_entry, stored)
     assert mock_config_entry.state is ConfigEntryState.LOADED
 
 

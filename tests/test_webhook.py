@@ -383,13 +383,8 @@ async def test_allowed_networks(
     assert response.status == HTTPStatus.OK
 
 
-async def test_mac_learned_from_first_request(
-    hass: HomeAssistant,
-    send: SendRequest,
-    init_integration: MockConfigEntry,
-    device_registry: dr.DeviceRegistry,
-) -> None:
-    """A phone added without a MAC learns it, and then holds to it."""
+async def add_hall_phone(hass: HomeAssistant) -> MockConfigEntry:
+    """Add and set up a second phone, "Hall", without a MAC."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         title="Hall",
@@ -399,6 +394,17 @@ async def test_mac_learned_from_first_request(
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
+    return entry
+
+
+async def test_mac_learned_from_first_request(
+    hass: HomeAssistant,
+    send: SendRequest,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """A phone added without a MAC learns it, and then holds to it."""
+    entry = await add_hall_phone(hass)
 
     # The MAC of an already configured phone cannot be learned.
     response = await send("dnd_on", webhook_id="e" * 32, mac=MAC)
@@ -467,15 +473,7 @@ async def test_mac_learned_despite_ignored_discovery(
         domain=DOMAIN, source=SOURCE_IGNORE, unique_id="001fc1000005"
     )
     ignored.add_to_hass(hass)
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Hall",
-        data={CONF_WEBHOOK_ID: "e" * 32, CONF_MAC: None},
-        options={CONF_LOCAL_ONLY: True},
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    entry = await add_hall_phone(hass)
 
     response = await send("dnd_on", webhook_id="e" * 32, mac="001fc1000005")
     assert response.status == HTTPStatus.OK
