@@ -47,6 +47,7 @@ from homeassistant.const import EVENT_HOMEASSISTANT_STOP, STATE_ON, STATE_UNKNOW
 from homeassistant.core import HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
 
 from .conftest import MAC, WEBHOOK_ID
 
@@ -909,3 +910,21 @@ async def test_listens_on_ipv4_and_ipv6(hass: HomeAssistant, listener: int) -> N
         (socket.AF_INET, ("0.0.0.0", listener)),
         (socket.AF_INET6, ("::", listener)),
     ]
+
+
+async def test_listener_binds_like_home_assistant(
+    hass: HomeAssistant,
+    listener_port: int,
+    mock_config_entry: MockConfigEntry,
+    local_url: str,
+) -> None:
+    """Home Assistant's server bound to loopback: so is the listener."""
+    assert await async_setup_component(hass, "http", {})
+    hass.http.server_host = ["127.0.0.1"]
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.data[DATA_LISTENER].port == listener_port
+    server = hass.data[DATA_LISTENER]._server
+    assert server is not None
+    assert {sock.getsockname()[0] for sock in server.sockets} == {"127.0.0.1"}

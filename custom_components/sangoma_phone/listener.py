@@ -47,7 +47,9 @@ from .const import (
 )
 from .phone import MAX_BODY, ProblemLog, SangomaPhoneConfigEntry, local_only
 
-# Every address, as Home Assistant's own server binds: the phones are on the LAN.
+# Every address, as Home Assistant's own server binds by default: the phones are
+# on the LAN. When Home Assistant's server is bound to some addresses only, the
+# listener binds the same ones (listen_hosts).
 LISTEN_HOSTS: Final = ("0.0.0.0", "::") if socket.has_ipv6 else ("0.0.0.0",)  # noqa: S104
 READ_TIMEOUT = 5.0  # seconds to receive a whole request
 LINGER_TIMEOUT = 2.0  # seconds to send the answer and let the client close
@@ -192,14 +194,21 @@ async def read_request(reader: asyncio.StreamReader) -> RawRequest:
     return RawRequest(method=method, path=path, query=query, body=body)
 
 
-def port_is_free(port: int) -> bool:
+def listen_hosts(hass: HomeAssistant) -> tuple[str, ...]:
+    """Return the addresses to listen on: those of Home Assistant's own server."""
+    server = getattr(hass, "http", None)
+    hosts: list[str] | None = getattr(server, "server_host", None)
+    return tuple(hosts) if hosts else LISTEN_HOSTS
+
+
+def port_is_free(port: int, hosts: tuple[str, ...] = LISTEN_HOSTS) -> bool:
     """Return whether the listener could listen on a TCP port (a bind test).
 
-    Binds as asyncio's server does: on every address of LISTEN_HOSTS, with
+    Binds as asyncio's server does: on every address of ``hosts``, with
     SO_REUSEADDR (a port held only by closed connections is free), IPv6 only
     on the IPv6 socket, skipping an address family the system does not have.
     """
-    for host in LISTEN_HOSTS:
+    for host in hosts:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         try:
             sock = socket.socket(family, socket.SOCK_STREAM)
@@ -273,7 +282,7 @@ class PhoneListener:
 
     def port_available(self, port: int) -> bool:
         """Return whether the listener can use a port (its own current one is)."""
-        return port == self._port or port_is_free(port)
+        return port == self._port or port_is_free(port, listen_hosts(self.hass))
 
     async def async_set_settings(self, settings: ListenerSettings) -> None:
         """Store new settings and apply them (start, stop or change port)."""
@@ -318,7 +327,7 @@ class PhoneListener:
         try:
             server = await asyncio.start_server(
                 self._async_handle_connection,
-                host=list(LISTEN_HOSTS),
+                host=list(listen_hosts(self.hass)),
                 port=port,
                 limit=MAX_REQUEST_LINE,
                 backlog=MAX_CONNECTIONS,
