@@ -145,12 +145,13 @@ class Phone:
     urls: dict[str, str]
     entities: dict[str, str]  # key -> entity id
     device_id: str
+    mac_digits: str = PHONE_MAC_DIGITS  # the MAC the simulated phone sends
 
     def simulator(self, options: Options | None = None) -> PhoneSimulator:
         """Return a simulated phone that calls this phone's URLs."""
         return PhoneSimulator(
             self.urls,
-            phone=PhoneIdentity(mac=PHONE_MAC_DIGITS),
+            phone=PhoneIdentity(mac=self.mac_digits),
             options=options or Options(),
         )
 
@@ -192,23 +193,29 @@ async def phone_entities(
     return entities, device_ids.pop()
 
 
-@pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def phone(hass_instance: HassInstance) -> Phone:
-    """A phone added through the config flow REST API, URLs from its file."""
-    allow_loopback_sockets()
-    result = await add_phone(hass_instance, PHONE_NAME, PHONE_MAC)
+async def added_phone(instance: HassInstance, name: str, mac: str) -> Phone:
+    """Add a phone through the config flow REST API; URLs from its file."""
+    result = await add_phone(instance, name, mac)
     assert result["type"] == "create_entry", result
     entry_id = result["result"]["entry_id"]
-    url = f"{hass_instance.base_url}/api/sangoma_phone/{entry_id}/provisioning.xml"
-    urls = await load_provisioning(url, token=hass_instance.token)
-    entities, device_id = await phone_entities(hass_instance, entry_id)
+    url = f"{instance.base_url}/api/sangoma_phone/{entry_id}/provisioning.xml"
+    urls = await load_provisioning(url, token=instance.token)
+    entities, device_id = await phone_entities(instance, entry_id)
     return Phone(
         entry_id=entry_id,
         flow_result=result,
         urls=urls,
         entities=entities,
         device_id=device_id,
+        mac_digits=mac.replace(":", "").lower(),
     )
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def phone(hass_instance: HassInstance) -> Phone:
+    """A phone added through the config flow REST API, URLs from its file."""
+    allow_loopback_sockets()
+    return await added_phone(hass_instance, PHONE_NAME, PHONE_MAC)
 
 
 def webhook_id_of(url: str) -> str:

@@ -452,6 +452,16 @@ class WebSocket:
         await self.call("subscribe_events", event_type=event_type)
         return subscription
 
+    async def subscribe_to(self, command: str, **fields: Any) -> int:
+        """Send another subscription command; return the subscription id.
+
+        For example ``config_entries/subscribe``: its messages are queued like
+        bus events and read with `collect` and `drain`.
+        """
+        subscription = self._next_id
+        await self.call(command, **fields)
+        return subscription
+
     async def collect(
         self, subscription: int, count: int, limit: float = 15.0
     ) -> list[dict[str, Any]]:
