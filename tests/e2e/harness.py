@@ -487,7 +487,8 @@ class WebSocket:
 
     def drain(self, subscription: int) -> list[dict[str, Any]]:
         """Return the events of a subscription received so far."""
-        got, others = [], []
+        got: list[tuple[int, dict[str, Any]]] = []
+        others: list[tuple[int, dict[str, Any]]] = []
         while not self.events.empty():
             sub, event = self.events.get_nowait()
             (got if sub == subscription else others).append((sub, event))

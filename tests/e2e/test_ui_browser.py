@@ -118,6 +118,11 @@ async def test_add_phone_and_watch_a_call(
     # Add the integration the way a user does.
     await page.goto(f"{hass_instance.base_url}/config/integrations/dashboard")
     await page.get_by_role("button", name="Add integration").click()
+    # Type into the dialog's search box itself: typed before it has the focus,
+    # the letters would go to the frontend's shortcuts ("a" opens Assist).
+    search = page.get_by_placeholder("Search for a brand name")
+    await search.click()
+    await expect(search).to_be_focused()
     await page.keyboard.type("Sangoma")
     await page.get_by_role("button", name="Sangoma Phone", exact=True).click()
     name = page.get_by_role("textbox", name=re.compile(r"^Name"))
