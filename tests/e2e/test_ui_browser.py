@@ -27,7 +27,8 @@ from .harness import PASSWORD, ROOT, USERNAME, HassInstance
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium here; elsewhere (GitHub's runners) another Chromium build.
+CHROMIUM = Path(os.environ.get("SANGOMA_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
