@@ -38,6 +38,17 @@ from .conftest import LOCAL_URL, MAC, WEBHOOK_ID, SendRequest
 DHCP = DhcpServiceInfo(ip="192.168.1.50", hostname="s505", macaddress="001fc1123456")
 
 
+async def open_options_step(
+    hass: HomeAssistant, entry_id: str, step: str
+) -> ConfigFlowResult:
+    """Open a phone's options and pick a step from the menu."""
+    result = await hass.config_entries.options.async_init(entry_id)
+    assert result["type"] is FlowResultType.MENU
+    return await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": step}
+    )
+
+
 @pytest.mark.usefixtures("local_url")
 async def test_user_flow(hass: HomeAssistant) -> None:
     """A phone is added with a name and a MAC; the last screen shows the URLs."""
@@ -111,10 +122,7 @@ async def test_user_flow_without_local_url(hass: HomeAssistant) -> None:
     await hass.async_block_till_done()
 
     # Neither the URL page nor a new webhook can show URLs: they say why.
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "urls"}
-    )
+    result = await open_options_step(hass, entry.entry_id, "urls")
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "no_local_url"
     old_id = entry.data[CONF_WEBHOOK_ID]
@@ -237,11 +245,7 @@ async def test_options_show_urls(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     """The options show the phone's URLs and a signed provisioning link."""
-    result = await hass.config_entries.options.async_init(init_integration.entry_id)
-    assert result["type"] is FlowResultType.MENU
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "urls"}
-    )
+    result = await open_options_step(hass, init_integration.entry_id, "urls")
     assert result["type"] is FlowResultType.FORM
     placeholders = result["description_placeholders"]
     assert placeholders["base_url"] == f"{LOCAL_URL}/api/webhook/{WEBHOOK_ID}"
@@ -260,10 +264,7 @@ async def test_options_settings(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     """Settings are validated, normalised, and applied."""
-    result = await hass.config_entries.options.async_init(init_integration.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "settings"}
-    )
+    result = await open_options_step(hass, init_integration.entry_id, "settings")
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "settings"
 
@@ -303,10 +304,7 @@ async def test_options_mac_in_use_and_cleared(
 ) -> None:
     """Another phone's MAC is refused; an empty MAC unpins the phone."""
     MockConfigEntry(domain=DOMAIN, unique_id="001fc1000002").add_to_hass(hass)
-    result = await hass.config_entries.options.async_init(init_integration.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "settings"}
-    )
+    result = await open_options_step(hass, init_integration.entry_id, "settings")
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_LOCAL_ONLY: True, CONF_MAC: "001fc1000002"}
     )
@@ -329,12 +327,7 @@ def _free_port() -> int:
 async def _listener_form(
     hass: HomeAssistant, entry: MockConfigEntry
 ) -> ConfigFlowResult:
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert result["type"] is FlowResultType.MENU
-    assert "listener" in result["menu_options"]
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "listener"}
-    )
+    result = await open_options_step(hass, entry.entry_id, "listener")
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "listener"
     return result
@@ -390,17 +383,11 @@ async def test_options_listener(
     assert hass.data[DATA_LISTENER].port == port
 
     # The URL page and the settings keep and show it.
-    result = await hass.config_entries.options.async_init(init_integration.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "urls"}
-    )
+    result = await open_options_step(hass, init_integration.entry_id, "urls")
     base = f"http://homeassistant.local:{port}/api/webhook/{WEBHOOK_ID}"
     assert result["description_placeholders"]["base_url"] == base
     assert f"`{base}?event=incoming_call&" in result["description_placeholders"]["urls"]
-    result = await hass.config_entries.options.async_init(init_integration.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "settings"}
-    )
+    result = await open_options_step(hass, init_integration.entry_id, "settings")
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_LOCAL_ONLY: False, CONF_MAC: MAC}
     )
@@ -555,10 +542,7 @@ async def test_options_settings_of_unloaded_phone(
 ) -> None:
     """The MAC of a phone that is not loaded can be changed too."""
     assert await hass.config_entries.async_unload(init_integration.entry_id)
-    result = await hass.config_entries.options.async_init(init_integration.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "settings"}
-    )
+    result = await open_options_step(hass, init_integration.entry_id, "settings")
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_LOCAL_ONLY: True, CONF_MAC: "001fc1000007"}
     )

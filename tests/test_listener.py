@@ -715,20 +715,30 @@ async def busy_port() -> AsyncGenerator[int]:
     await server.wait_closed()
 
 
-async def test_port_taken_at_start(
+@pytest.fixture
+async def started_on_busy_port(
     hass: HomeAssistant,
     hass_storage: dict[str, Any],
     mock_config_entry: MockConfigEntry,
     local_url: str,
     busy_port: int,
-    issue_registry: ir.IssueRegistry,
-    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A taken port is an error and a repair; the phone still loads."""
+    """Set the phone up with the listener enabled on a port already taken."""
     hass_storage[LISTENER_STORAGE_KEY] = storage(True, busy_port)
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
+
+
+async def test_port_taken_at_start(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    busy_port: int,
+    started_on_busy_port: None,
+    issue_registry: ir.IssueRegistry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A taken port is an error and a repair; the phone still loads."""
     assert mock_config_entry.state is ConfigEntryState.LOADED
     listener = hass.data[DATA_LISTENER]
     assert listener.port is None
@@ -736,7 +746,11 @@ async def test_port_taken_at_start(
     issue = issue_registry.async_get_issue(DOMAIN, LISTENER_ISSUE)
     assert issue is not None
     assert issue.translation_placeholders["port"] == str(busy_port)
-    assert f"cannot listen on port {busy_port}" in caplog.text
+    # Logged while the phone was set up (the fixture).
+    assert any(
+        f"cannot listen on port {busy_port}" in record.getMessage()
+        for record in caplog.get_records("setup")
+    )
 
     port = free_port()
     await listener.async_set_settings(ListenerSettings(enabled=True, port=port))
@@ -746,17 +760,12 @@ async def test_port_taken_at_start(
 
 async def test_port_taken_issue_cleared_when_disabled(
     hass: HomeAssistant,
-    hass_storage: dict[str, Any],
     mock_config_entry: MockConfigEntry,
-    local_url: str,
     busy_port: int,
+    started_on_busy_port: None,
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """Disabling the listener clears the repair about its port."""
-    hass_storage[LISTENER_STORAGE_KEY] = storage(True, busy_port)
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
     assert issue_registry.async_get_issue(DOMAIN, LISTENER_ISSUE) is not None
     await hass.data[DATA_LISTENER].async_set_settings(
         ListenerSettings(enabled=False, port=busy_port)
