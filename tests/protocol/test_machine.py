@@ -7,9 +7,11 @@ from typing import Any
 import pytest
 
 from custom_components.sangoma_phone.protocol import (
+    EFFECTS,
     EVENT_KEYS,
     EVENTS_BY_KEY,
     CallState,
+    EventKey,
     ParsedRequest,
     PhoneState,
     PhoneStateMachine,
@@ -35,6 +37,10 @@ from .machine_helpers import (
     req,
     start,
 )
+
+
+def test_every_event_has_one_effect() -> None:
+    assert list(EFFECTS) == list(EventKey)
 
 
 @pytest.mark.parametrize("cid", ["c1", None], ids=["with_id", "without_id"])

@@ -15,7 +15,7 @@ from .events import (
     EventSpec,
     ParamSpec,
 )
-from .machine import PhoneStateMachine
+from .machine import EFFECTS, Effect, PhoneStateMachine
 from .model import Call, CallState, Registration
 from .provisioning import provisioning_xml
 from .query import (
@@ -32,6 +32,7 @@ from .state import PhoneState
 from .urls import event_query, event_url, event_urls, webhook_path
 
 __all__ = [
+    "EFFECTS",
     "EVENTS",
     "EVENTS_BY_KEY",
     "EVENT_KEYS",
@@ -41,6 +42,7 @@ __all__ = [
     "PARAMS_BY_NAME",
     "Call",
     "CallState",
+    "Effect",
     "EventKey",
     "EventSpec",
     "ParamSpec",

@@ -185,6 +185,7 @@ class PhoneStateMachine:
             state.remote_name = current.remote_name
 
     def _snapshot(self) -> _Snapshot:
+        """Return the field values to compare, without serialising anything."""
         state = self.state
         return tuple(getattr(state, name) for name in _FIELDS), {
             key: tuple(getattr(call, name) for name in _CALL_FIELDS)
