@@ -7,7 +7,7 @@ from typing import Any
 from custom_components.sangoma_phone.binary_sensor import BINARY_SENSORS
 from custom_components.sangoma_phone.button import RESET_MISSED_CALLS
 from custom_components.sangoma_phone.event import PHONE_EVENT
-from custom_components.sangoma_phone.protocol import EVENTS, CallState
+from custom_components.sangoma_phone.protocol import EVENTS, CallState, EventKey
 from custom_components.sangoma_phone.sensor import SENSORS
 from custom_components.sangoma_phone.switch import DND
 
@@ -37,6 +37,26 @@ def test_event_names_come_from_the_catalogue() -> None:
     event = EN["entity"]["event"]["phone_event"]["state_attributes"]["event_type"]
     assert event["state"] == names
     assert EN["entity"]["sensor"]["last_event"]["state"] == names
+
+
+def test_event_types_are_the_event_keys() -> None:
+    """The event entity offers every event key, in P-code order."""
+    event = EN["entity"]["event"]["phone_event"]["state_attributes"]["event_type"]
+    assert list(event["state"]) == list(EventKey)
+    assert list(EN["entity"]["sensor"]["last_event"]["state"]) == list(EventKey)
+
+
+def test_unverified_events_are_flagged_where_the_user_sees_them() -> None:
+    """The URL instructions name exactly the events the catalogue marks unverified."""
+    texts = [
+        EN["config"]["step"]["reconfigure_confirm"]["description"],
+        EN["config"]["create_entry"]["default"],
+        EN["options"]["step"]["urls"]["description"],
+    ]
+    for spec in EVENTS:
+        label = f"{spec.p_code} ({spec.name}) is not confirmed"
+        for text in texts:
+            assert (label in text) is not spec.verified, (spec.key, text)
 
 
 def test_call_states_translated_and_iconed() -> None:

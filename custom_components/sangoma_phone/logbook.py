@@ -11,7 +11,7 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
 from .const import DEFAULT_NAME, DOMAIN, EVENT_PHONE
-from .protocol import EVENTS_BY_KEY
+from .protocol import EVENTS_BY_KEY, EventKey
 
 
 def phone_event_message(data: Mapping[str, Any]) -> str:
@@ -26,7 +26,7 @@ def phone_event_message(data: Mapping[str, Any]) -> str:
     number = str(data.get("remote_number") or "")
     party = f"{name} ({number})" if name and number and name != number else ""
     party = party or name or number
-    if key == "ip_changed" and data.get("ip"):
+    if key == EventKey.IP_CHANGED and data.get("ip"):
         party = f"new IP address {data['ip']}"
     return f"{message}: {party}" if party else message
 

@@ -25,7 +25,13 @@ from .const import (
 )
 from .listener import DATA_LISTENER
 from .phone import SangomaPhoneConfigEntry
-from .protocol import EVENTS_BY_KEY, event_urls, provisioning_xml, webhook_path
+from .protocol import (
+    EVENTS_BY_KEY,
+    EventKey,
+    event_urls,
+    provisioning_xml,
+    webhook_path,
+)
 
 
 def local_base_url(hass: HomeAssistant) -> str:
@@ -112,14 +118,14 @@ class ProvisioningView(HomeAssistantView):
 
 # The events whose URLs the UI lists; the provisioning file holds all of them.
 SHOWN_EVENTS = (
-    "incoming_call",
-    "outgoing_call",
-    "established",
-    "terminated",
-    "missed_call",
-    "dnd_on",
-    "dnd_off",
-    "registered",
+    EventKey.INCOMING_CALL,
+    EventKey.OUTGOING_CALL,
+    EventKey.ESTABLISHED,
+    EventKey.TERMINATED,
+    EventKey.MISSED_CALL,
+    EventKey.DND_ON,
+    EventKey.DND_OFF,
+    EventKey.REGISTERED,
 )
 
 

@@ -9,6 +9,7 @@ from custom_components.sangoma_phone.protocol import (
     EVENTS_BY_KEY,
     PARAMS,
     PARAMS_BY_NAME,
+    EventKey,
     PhoneVariables,
 )
 
@@ -105,6 +106,18 @@ def test_only_ip_changed_is_unverified() -> None:
     assert EVENTS[-1].p_code == "P3734"
 
 
+def test_event_keys_are_the_catalogue_keys() -> None:
+    """EventKey names every catalogue key once, in P-code order."""
+    assert [e.key for e in EVENTS] == list(EventKey)
+    assert all(isinstance(e.key, EventKey) for e in EVENTS)
+    assert all(key.name == key.value.upper() for key in EventKey)
+    assert tuple(EventKey) == EVENT_KEYS
+    assert all(
+        type(key) is str for key in EVENT_KEYS
+    )  # plain strings for Home Assistant
+    assert EVENTS_BY_KEY["incoming_call"] is EVENTS_BY_KEY[EventKey.INCOMING_CALL]
+
+
 def test_lookups() -> None:
     assert tuple(e.key for e in EVENTS) == EVENT_KEYS
     assert len(set(EVENT_KEYS)) == 34
@@ -130,9 +143,11 @@ def test_params() -> None:
     assert {p.name: p.variable for p in PARAMS} == expected
     assert EVENT_PARAM == "event"
     assert all(PARAMS_BY_NAME[p.name] is p for p in PARAMS)
-    variable_fields = {f.name for f in fields(PhoneVariables)}
+    # Every PhoneVariables field but remote_number (derived from remote) is a
+    # parameter's field, and the other way round.
+    variable_fields = {f.name for f in fields(PhoneVariables)} - {"remote_number"}
+    assert sorted(p.field for p in PARAMS) == sorted(variable_fields)
     for param in PARAMS:
-        assert param.field in variable_fields
         assert param.variable == f"${param.field}"
 
 

@@ -33,6 +33,10 @@ def test_shape() -> None:
         '<config version="1">',
     ]
     assert lines[3].startswith("<!-- Sangoma Phone for Home Assistant")
+    assert "Action URLs P3701 to P3734." in lines[3]
+    for event in EVENTS:  # the unverified codes are flagged in the file
+        flagged = f"{event.p_code} ({event.name}) is unverified" in lines[3]
+        assert flagged is not event.verified, event.key
     assert "P3734 (IP Changed) is unverified" in lines[3]
     assert lines[3].endswith("-->")
     assert lines[4].startswith('<P3701 para="ActionUrl.SetupCompleted">http://')

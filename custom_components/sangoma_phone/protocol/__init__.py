@@ -1,6 +1,7 @@
 """Sangoma Action URL protocol: events, query parsing, URLs, provisioning, state.
 
-Pure Python, no Home Assistant imports.
+Pure Python, no Home Assistant imports. Layers, lowest first: events (the
+catalogue), query, urls, provisioning; model, persist, state, calls, machine.
 """
 
 from .events import (
@@ -10,9 +11,12 @@ from .events import (
     EVENTS_BY_KEY,
     PARAMS,
     PARAMS_BY_NAME,
+    EventKey,
     EventSpec,
     ParamSpec,
 )
+from .machine import EFFECTS, Effect, PhoneStateMachine
+from .model import Call, CallState, Registration
 from .provisioning import provisioning_xml
 from .query import (
     MAX_VALUE_LENGTH,
@@ -24,10 +28,11 @@ from .query import (
     number_from_uri,
     parse_query,
 )
-from .state import Call, CallState, PhoneState, PhoneStateMachine, Registration
+from .state import PhoneState
 from .urls import event_query, event_url, event_urls, webhook_path
 
 __all__ = [
+    "EFFECTS",
     "EVENTS",
     "EVENTS_BY_KEY",
     "EVENT_KEYS",
@@ -37,6 +42,8 @@ __all__ = [
     "PARAMS_BY_NAME",
     "Call",
     "CallState",
+    "Effect",
+    "EventKey",
     "EventSpec",
     "ParamSpec",
     "ParsedRequest",

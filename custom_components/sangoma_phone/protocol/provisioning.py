@@ -5,12 +5,17 @@ from xml.sax.saxutils import escape
 
 from .events import EVENTS
 
+_UNVERIFIED = "".join(
+    f" {e.p_code} ({e.name}) is unverified on some firmware."
+    for e in EVENTS
+    if not e.verified
+)
 _HEADER = (
     '<?xml version="1.0" encoding="UTF-8" ?>\n'
     '<hl_provision version="1">\n'
     '<config version="1">\n'
-    "<!-- Sangoma Phone for Home Assistant: Action URLs P3701 to P3734."
-    " P3734 (IP Changed) is unverified on some firmware. -->\n"
+    "<!-- Sangoma Phone for Home Assistant: Action URLs"
+    f" {EVENTS[0].p_code} to {EVENTS[-1].p_code}.{_UNVERIFIED} -->\n"
 )
 _FOOTER = "</config>\n</hl_provision>\n"
 
