@@ -1,0 +1,231 @@
+"""Control a phone through its Action URI, over Home Assistant's shared HTTP session.
+
+Authentication: whether a phone wants HTTP Basic or Digest is unverified, so
+the client finds out by itself. Until it knows, it sends the request through
+aiohttp's ``DigestAuthMiddleware`` without credentials: a Digest challenge is
+answered by the middleware (same request, retried once), a Basic challenge
+makes the client retry with a Basic header (``aiohttp.encode_basic_auth``). The scheme that worked is
+kept for later requests (Basic then goes out pre-emptively, Digest reuses the
+phone's nonce); a 401 naming another scheme switches over. A phone asking for
+no authentication is fine too.
+
+A request first waits its turn (one request at a time per phone), then has
+``timeout`` seconds for the whole exchange, challenges included. Values are
+validated by :mod:`.protocol.control` before anything is sent.
+
+Never logged: the password, Authorization headers, URLs with credentials (the
+client never puts credentials in a URL).
+"""
+
+import asyncio
+from dataclasses import dataclass, field
+from enum import StrEnum
+import logging
+from typing import Any, Final
+
+import aiohttp
+from aiohttp import hdrs
+from yarl import URL
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+
+from .protocol.control import dial_target, hang_up_target, key_target, probe_target
+
+_LOGGER = logging.getLogger(__name__)
+
+DEFAULT_USERNAME: Final = "admin"
+DEFAULT_TIMEOUT: Final = 5.0  # seconds, for one whole exchange
+_MAX_ATTEMPTS: Final = 3  # unknown scheme -> Basic -> Digest at most
+
+
+class AuthScheme(StrEnum):
+    """HTTP authentication schemes a phone may ask for."""
+
+    BASIC = "basic"
+    DIGEST = "digest"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ControlSettings:
+    """How to reach a phone's web server (make a new client when they change)."""
+
+    host: str
+    port: int | None = None  # None: 80, or 443 with HTTPS
+    https: bool = False
+    verify_ssl: bool = True
+    username: str = DEFAULT_USERNAME
+    password: str = field(default="", repr=False)
+
+    @property
+    def effective_port(self) -> int:
+        """Return the port, defaulting by scheme."""
+        if self.port is not None:
+            return self.port
+        return 443 if self.https else 80
+
+
+class ControlError(Exception):
+    """The phone did not do what was asked."""
+
+
+class CannotConnect(ControlError):
+    """The phone could not be reached, or did not answer in time."""
+
+
+class InvalidAuth(ControlError):
+    """The phone rejected the credentials (401 or 403)."""
+
+
+class PhoneRefused(ControlError):
+    """The phone answered with an error status."""
+
+    def __init__(self, status: int) -> None:
+        """Keep the HTTP status."""
+        super().__init__(f"the phone answered HTTP {status}")
+        self.status = status
+
+
+class UnexpectedAnswer(ControlError):
+    """The phone answered something that is not a plain success or error."""
+
+
+def _scheme_of(header: str | None) -> AuthScheme | None:
+    """Return the scheme named by an Authorization or WWW-Authenticate value."""
+    word = (header or "").partition(" ")[0].lower()
+    return next((scheme for scheme in AuthScheme if scheme == word), None)
+
+
+def phone_url(settings: ControlSettings, target: str) -> URL:
+    """Return the URL of a request target on the phone (no credentials in it)."""
+    host = settings.host
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]  # a bracketed IPv6 address
+    try:
+        base = URL.build(
+            scheme="https" if settings.https else "http",
+            host=host,
+            port=settings.effective_port,
+        )
+    except (ValueError, TypeError) as err:
+        raise CannotConnect("the phone's host or port is not valid") from err
+    # encoded=True: the target (with "&" right after the path) goes out as is.
+    return base.with_path(target, encoded=True)
+
+
+class PhoneControl:
+    """Sends Action URI requests to one phone, one at a time."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        settings: ControlSettings,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        """Prepare a client; nothing is sent until a request is made."""
+        self._hass = hass
+        self._settings = settings
+        self._timeout = timeout
+        self._lock = asyncio.Lock()
+        self._scheme: AuthScheme | None = None
+        self._digest: aiohttp.DigestAuthMiddleware | None = None
+
+    @property
+    def settings(self) -> ControlSettings:
+        """Return the settings this client uses."""
+        return self._settings
+
+    @property
+    def auth_scheme(self) -> AuthScheme | None:
+        """Return the scheme the phone asks for, None until known."""
+        return self._scheme
+
+    async def async_probe(self) -> None:
+        """Check reachability and credentials without making the phone act."""
+        await self._async_request(probe_target())
+
+    async def async_dial(self, number: str, account: int | None = None) -> None:
+        """Dial a number (validated first; InvalidControlValue if refused)."""
+        await self._async_request(dial_target(number, account))
+
+    async def async_hang_up(self) -> None:
+        """End the active call."""
+        await self._async_request(hang_up_target())
+
+    async def async_send_key(self, key: str) -> None:
+        """Press one documented key (validated first)."""
+        await self._async_request(key_target(key))
+
+    def _auth(self, scheme: AuthScheme | None) -> dict[str, Any]:
+        login, password = self._settings.username, self._settings.password
+        try:
+            if scheme is AuthScheme.BASIC:
+                # aiohttp 3.14 deprecates BasicAuth in favour of this header helper.
+                basic = aiohttp.encode_basic_auth(login, password)
+                return {"headers": {hdrs.AUTHORIZATION: basic}}
+            if self._digest is None:
+                self._digest = aiohttp.DigestAuthMiddleware(login, password)
+        except ValueError as err:  # e.g. ":" in the user name
+            raise InvalidAuth("the user name is not valid") from err
+        return {"middlewares": (self._digest,)}
+
+    async def _async_request(self, target: str) -> None:
+        url = phone_url(self._settings, target)
+        settings = self._settings
+        session = async_get_clientsession(
+            self._hass, verify_ssl=settings.verify_ssl or not settings.https
+        )
+        where = f"{url.host}:{settings.effective_port}"
+        async with self._lock:
+            try:
+                async with asyncio.timeout(self._timeout):
+                    status = await self._async_exchange(session, url)
+            except TimeoutError as err:
+                _LOGGER.debug("Phone %s did not answer %s in time", where, target)
+                raise CannotConnect(f"no answer within {self._timeout:g} s") from err
+            except aiohttp.ClientConnectionError as err:
+                _LOGGER.debug("Phone %s unreachable: %s", where, type(err).__name__)
+                raise CannotConnect(
+                    f"cannot reach the phone ({type(err).__name__})"
+                ) from err
+            except aiohttp.ClientError as err:
+                _LOGGER.debug("Phone %s answered oddly: %s", where, type(err).__name__)
+                raise UnexpectedAnswer(
+                    f"unreadable answer ({type(err).__name__})"
+                ) from err
+        _LOGGER.debug("Phone %s answered %s to %s", where, status, target)
+        if status in (401, 403):
+            raise InvalidAuth(f"the phone rejected the credentials (HTTP {status})")
+        if 300 <= status < 400:
+            raise UnexpectedAnswer(f"the phone redirected (HTTP {status})")
+        if not 200 <= status < 300:
+            raise PhoneRefused(status)
+
+    async def _async_exchange(self, session: aiohttp.ClientSession, url: URL) -> int:
+        """Send the request, switching scheme on a challenge; return the status."""
+        timeout = aiohttp.ClientTimeout(total=self._timeout)
+        status = 401
+        for _ in range(_MAX_ATTEMPTS):
+            async with session.get(
+                url, allow_redirects=False, timeout=timeout, **self._auth(self._scheme)
+            ) as response:
+                status = response.status
+                sent = _scheme_of(response.request_info.headers.get(hdrs.AUTHORIZATION))
+                offered = {
+                    _scheme_of(challenge)
+                    for challenge in response.headers.getall(hdrs.WWW_AUTHENTICATE, ())
+                }
+            if status != 401:
+                self._scheme = sent or self._scheme
+                return status
+            if sent in offered:
+                self._scheme = sent
+                return status  # credentials tried and rejected
+            untried = [
+                scheme for scheme in AuthScheme if scheme in offered and scheme != sent
+            ]
+            if not untried or untried[0] == self._scheme:
+                return status
+            self._scheme = untried[0]
+        return status
