@@ -53,7 +53,7 @@ async def test_options_listener(
         CONF_LISTENER_PORT: DEFAULT_LISTENER_PORT,
         CONF_USE_LISTENER: False,
     }
-    assert result["description_placeholders"]["used_by"] == "-"
+    assert result["description_placeholders"]["used_by"] == "—"
 
     # Using it needs it enabled.
     port = free_port()

@@ -36,7 +36,7 @@ from .const import (
 from .flow_helpers import NO_LOCAL_URL, phone_urls
 from .listener import DATA_LISTENER, ListenerSettings
 
-NONE_SHOWN = "-"  # an empty list of phones in a description
+NONE_SHOWN = "—"  # an empty list of phones in a description
 
 
 class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
