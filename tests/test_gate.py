@@ -116,6 +116,7 @@ async def test_other_transports_get_403(
     phone = init_integration.runtime_data
     assert phone.async_handle_request(b"event=dnd_on", "203.0.113.5") == 403
     assert phone.async_handle_request(b"event=dnd_on", None) == 403
+    assert phone.async_handle_request(b"event=dnd_on", "not-an-address") == 403
     assert phone.async_handle_request(b"event=dnd_on", "127.0.0.1", cloud=True) == 403
     assert hass.states.get(DND).state == STATE_UNKNOWN
     assert phone.async_handle_request(b"event=dnd_on", "192.168.1.50") == 200
@@ -213,10 +214,13 @@ async def test_mac_learned_from_first_request(
 async def test_unknown_source_not_allowed(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    """With allowed networks set, a request without a usable source is refused."""
+    """With allowed networks set, a request without a usable source is refused.
+
+    (Local-only is off here: it would refuse such a request first.)
+    """
     hass.config_entries.async_update_entry(
         init_integration,
-        options={CONF_LOCAL_ONLY: True, CONF_ALLOWED_NETWORKS: ["127.0.0.0/8"]},
+        options={CONF_LOCAL_ONLY: False, CONF_ALLOWED_NETWORKS: ["127.0.0.0/8"]},
     )
     phone = init_integration.runtime_data
     assert phone.async_handle_request(b"event=dnd_on", None) == HTTPStatus.FORBIDDEN
