@@ -1,4 +1,4 @@
-"""Tests for the phone's entities: the entity set, DND switch, recorded attributes."""
+"""Tests for the phone's entities: the entity set, the DND switch, the button."""
 
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -7,7 +7,6 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.sangoma_phone.event import SangomaPhoneEventEntity
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.const import (
@@ -61,11 +60,6 @@ async def test_dnd_switch_needs_phone_control(
         )
     assert err.value.translation_key == "phone_control_not_configured"
     assert hass.states.get("switch.desk_phone_do_not_disturb").state == "off"
-
-
-def test_call_ids_stay_out_of_the_recorder() -> None:
-    """Volatile attributes are not recorded."""
-    assert "call_id" in SangomaPhoneEventEntity._unrecorded_attributes
 
 
 @pytest.mark.usefixtures("init_integration")

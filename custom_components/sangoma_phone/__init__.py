@@ -1,8 +1,5 @@
 """The Sangoma Phone integration: Sangoma desk phones through their Action URLs."""
 
-from aiohttp import hdrs
-
-from homeassistant.components import webhook
 from homeassistant.const import (
     EVENT_CORE_CONFIG_UPDATE,
     EVENT_HOMEASSISTANT_STOP,
@@ -13,15 +10,11 @@ from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
+from .identity import async_setup_device, mac_mismatch_issue_id
 from .listener import DATA_LISTENER, PhoneListener, async_remove_listener_settings
-from .phone import (
-    SangomaPhone,
-    SangomaPhoneConfigEntry,
-    local_only,
-    mac_mismatch_issue_id,
-    phone_store,
-)
+from .phone import SangomaPhone, SangomaPhoneConfigEntry, phone_store, restore_machine
 from .views import NO_LOCAL_URL_ISSUE, ProvisioningView, async_check_local_url
+from .webhook import async_register_webhook, async_unregister_webhook
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -58,20 +51,14 @@ async def async_setup_entry(
 ) -> bool:
     """Set up a phone: restore its state, create its device, open its webhook."""
     store = phone_store(hass, entry.entry_id)
-    phone = SangomaPhone(hass, entry, store, await store.async_load())
+    machine = restore_machine(await store.async_load())
+    device_id = async_setup_device(hass, entry, machine.state)
+    phone = SangomaPhone(hass, entry, store, machine, device_id)
     async_check_local_url(hass)
     entry.runtime_data = phone
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    webhook.async_register(
-        hass,
-        DOMAIN,
-        entry.title,
-        phone.webhook_id,
-        phone.async_handle_webhook,
-        local_only=local_only(entry),
-        allowed_methods=[hdrs.METH_GET, hdrs.METH_POST],
-    )
+    async_register_webhook(hass, phone)
     await hass.data[DATA_LISTENER].async_add_phone(entry)
     return True
 
@@ -81,7 +68,7 @@ async def async_unload_entry(
 ) -> bool:
     """Close the webhook and the listener's route, save the state, unload."""
     if unloaded := await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
-        webhook.async_unregister(hass, entry.runtime_data.webhook_id)
+        async_unregister_webhook(hass, entry.runtime_data)
         await hass.data[DATA_LISTENER].async_remove_phone(entry)
         await entry.runtime_data.async_save()
     return unloaded

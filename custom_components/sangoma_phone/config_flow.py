@@ -1,81 +1,33 @@
-"""Config, options and reconfigure flows for Sangoma Phone."""
+"""Config and reconfigure flows for Sangoma Phone: a phone and who it is."""
 
-from collections.abc import Mapping
-import ipaddress
-import secrets
 from typing import Any, override
 
 import probatio
 
-from homeassistant.config_entries import (
-    ConfigEntry,
-    ConfigFlow,
-    ConfigFlowResult,
-    OptionsFlowWithReload,
-)
+from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult
 from homeassistant.const import CONF_NAME
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.network import NoURLAvailableError
-from homeassistant.helpers.selector import (
-    BooleanSelector,
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
-    TextSelector,
-    TextSelectorConfig,
-)
+from homeassistant.core import callback
+from homeassistant.helpers.selector import BooleanSelector, TextSelector
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 
 from .const import (
-    CONF_ALLOWED_NETWORKS,
-    CONF_LISTENER_ENABLED,
-    CONF_LISTENER_PORT,
     CONF_LOCAL_ONLY,
     CONF_MAC,
-    CONF_USE_LISTENER,
     CONF_WEBHOOK_ID,
     DEFAULT_LOCAL_ONLY,
     DEFAULT_NAME,
     DOMAIN,
 )
-from .listener import DATA_LISTENER, ListenerSettings
-from .phone import async_mac_owner, async_pin_mac
+from .flow_helpers import NO_LOCAL_URL, new_webhook_id, parse_mac, phone_urls
+from .identity import async_mac_owner, async_pin_mac, pinned_mac
+from .options_flow import SangomaPhoneOptionsFlow
 from .protocol import format_mac, normalize_mac
-from .views import url_placeholders
 
 CONF_REGENERATE_WEBHOOK = "regenerate_webhook"
-NO_LOCAL_URL = "no_local_url"
-
-
-def new_webhook_id() -> str:
-    """Return a fresh unguessable webhook id (128 random bits)."""
-    return secrets.token_hex(16)
-
-
-def _urls(
-    hass: HomeAssistant,
-    webhook_id: str,
-    entry_id: str | None,
-    options: Mapping[str, Any] | None = None,
-) -> dict[str, str] | None:
-    """Return the URL placeholders; None when Home Assistant has no local URL."""
-    try:
-        return url_placeholders(hass, webhook_id, entry_id, options)
-    except NoURLAvailableError:
-        return None
-
-
-def _parse_mac(user_input: dict[str, Any], errors: dict[str, str]) -> str | None:
-    """Return the normalised MAC of the form, None if empty; flag an invalid one."""
-    if not (raw := str(user_input.get(CONF_MAC) or "").strip()):
-        return None
-    if (mac := normalize_mac(raw)) is None:
-        errors[CONF_MAC] = "invalid_mac"
-    return mac
 
 
 class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
-    """Add a Sangoma phone."""
+    """Add a Sangoma phone; rename it, re-pin its MAC or renew its webhook."""
 
     VERSION = 1
 
@@ -83,6 +35,7 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
     _discovered_mac: str | None = None
     _new_webhook_id: str | None = None
     _new_title: str | None = None
+    _new_mac: str | None = None
 
     @staticmethod
     @callback
@@ -97,7 +50,7 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
         """Ask for a name and, optionally, the phone's MAC address."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            mac = _parse_mac(user_input, errors)
+            mac = parse_mac(user_input, errors)
             if not errors:
                 if mac is not None:
                     await self.async_set_unique_id(mac)
@@ -153,7 +106,7 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
 
     def _create_phone(self, name: str, mac: str | None) -> ConfigFlowResult:
         webhook_id = new_webhook_id()
-        urls = _urls(self.hass, webhook_id, None)
+        urls = phone_urls(self.hass, webhook_id, None)
         return self.async_create_entry(
             title=name.strip() or DEFAULT_NAME,
             data={CONF_WEBHOOK_ID: webhook_id, CONF_MAC: mac},
@@ -166,25 +119,41 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Rename the phone, or give it a new webhook id."""
+        """Rename the phone, pin it to another MAC, or give it a new webhook id."""
         entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
         if user_input is not None:
-            title = user_input[CONF_NAME].strip() or entry.title
-            if user_input.get(CONF_REGENERATE_WEBHOOK):
-                self._new_title = title
-                self._new_webhook_id = new_webhook_id()
-                return await self.async_step_reconfigure_confirm()
-            return self.async_update_reload_and_abort(entry, title=title)
+            mac = parse_mac(user_input, errors)
+            if mac is not None and async_mac_owner(self.hass, mac, entry.entry_id):
+                errors[CONF_MAC] = "mac_in_use"
+            if not errors:
+                self._new_title = user_input[CONF_NAME].strip() or entry.title
+                self._new_mac = mac
+                if user_input.get(CONF_REGENERATE_WEBHOOK):
+                    self._new_webhook_id = new_webhook_id()
+                    return await self.async_step_reconfigure_confirm()
+                return self._reconfigure()
+        suggested = user_input or {
+            CONF_NAME: entry.title,
+            CONF_MAC: format_mac(mac) if (mac := pinned_mac(entry)) else "",
+        }
         return self.async_show_form(
             step_id="reconfigure",
-            data_schema=probatio.Schema(
-                {
-                    probatio.Required(CONF_NAME, default=entry.title): TextSelector(),
-                    probatio.Optional(
-                        CONF_REGENERATE_WEBHOOK, default=False
-                    ): BooleanSelector(),
-                }
+            data_schema=self.add_suggested_values_to_schema(
+                probatio.Schema(
+                    {
+                        probatio.Required(
+                            CONF_NAME, default=entry.title
+                        ): TextSelector(),
+                        probatio.Optional(CONF_MAC): TextSelector(),
+                        probatio.Optional(
+                            CONF_REGENERATE_WEBHOOK, default=False
+                        ): BooleanSelector(),
+                    }
+                ),
+                suggested,
             ),
+            errors=errors,
         )
 
     async def async_step_reconfigure_confirm(
@@ -193,149 +162,25 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
         """Show the new URLs; the old ones stop working once confirmed."""
         entry = self._get_reconfigure_entry()
         assert self._new_webhook_id is not None
-        urls = _urls(self.hass, self._new_webhook_id, None, entry.options)
+        urls = phone_urls(self.hass, self._new_webhook_id, None, entry.options)
         if user_input is not None or urls is None:
-            return self.async_update_reload_and_abort(
-                entry,
-                title=self._new_title or entry.title,
-                data_updates={CONF_WEBHOOK_ID: self._new_webhook_id},
-                reason="webhook_regenerated",
-            )
+            return self._reconfigure()
         return self.async_show_form(
             step_id="reconfigure_confirm", description_placeholders=urls
         )
 
-
-class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
-    """Show the phone's URLs; change how its requests are accepted."""
-
-    async def async_step_init(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Offer the URL page and the settings."""
-        return self.async_show_menu(
-            step_id="init", menu_options=["urls", "settings", "listener"]
-        )
-
-    async def async_step_urls(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Show the URLs to give the phone and the provisioning file."""
-        if user_input is not None:
-            return self.async_create_entry(data=dict(self.config_entry.options))
-        urls = _urls(
-            self.hass,
-            self.config_entry.data[CONF_WEBHOOK_ID],
-            self.config_entry.entry_id,
-            self.config_entry.options,
-        )
-        if urls is None:
-            return self.async_abort(reason=NO_LOCAL_URL)
-        return self.async_show_form(step_id="urls", description_placeholders=urls)
-
-    async def async_step_settings(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Change local-only, the pinned MAC and the allowed networks."""
-        errors: dict[str, str] = {}
-        entry = self.config_entry
-        if user_input is not None:
-            mac = _parse_mac(user_input, errors)
-            if mac is not None and async_mac_owner(self.hass, mac, entry.entry_id):
-                errors[CONF_MAC] = "mac_in_use"
-            networks: list[str] = []
-            for network in user_input.get(CONF_ALLOWED_NETWORKS) or []:
-                if not (network := network.strip()):
-                    continue
-                try:
-                    networks.append(str(ipaddress.ip_network(network, strict=False)))
-                except ValueError:
-                    errors[CONF_ALLOWED_NETWORKS] = "invalid_network"
-            if not errors:
-                if mac != entry.data.get(CONF_MAC):
-                    async_pin_mac(self.hass, entry, mac)
-                return self.async_create_entry(
-                    data={
-                        **entry.options,
-                        CONF_LOCAL_ONLY: user_input[CONF_LOCAL_ONLY],
-                        CONF_ALLOWED_NETWORKS: networks,
-                    }
-                )
-        suggested = {
-            CONF_LOCAL_ONLY: entry.options.get(CONF_LOCAL_ONLY, DEFAULT_LOCAL_ONLY),
-            CONF_MAC: format_mac(mac) if (mac := entry.data.get(CONF_MAC)) else "",
-            CONF_ALLOWED_NETWORKS: entry.options.get(CONF_ALLOWED_NETWORKS, []),
-        }
-        return self.async_show_form(
-            step_id="settings",
-            data_schema=self.add_suggested_values_to_schema(
-                probatio.Schema(
-                    {
-                        probatio.Required(CONF_LOCAL_ONLY): BooleanSelector(),
-                        probatio.Optional(CONF_MAC): TextSelector(),
-                        probatio.Optional(CONF_ALLOWED_NETWORKS): TextSelector(
-                            TextSelectorConfig(multiple=True)
-                        ),
-                    }
-                ),
-                user_input or suggested,
-            ),
-            errors=errors,
-        )
-
-    async def async_step_listener(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Switch the instance's phone listener, its port, and its use here."""
-        listener = self.hass.data[DATA_LISTENER]
-        entry = self.config_entry
-        errors: dict[str, str] = {}
-        placeholders = {"phones": ""}
-        if user_input is not None:
-            enabled = bool(user_input[CONF_LISTENER_ENABLED])
-            port = int(user_input[CONF_LISTENER_PORT])
-            use = bool(user_input[CONF_USE_LISTENER])
-            if use and not enabled:
-                errors[CONF_USE_LISTENER] = "listener_off"
-            others = [
-                other.title
-                for other in self.hass.config_entries.async_entries(DOMAIN)
-                if other.entry_id != entry.entry_id
-                and other.options.get(CONF_USE_LISTENER)
-            ]
-            if others and not enabled:
-                errors[CONF_LISTENER_ENABLED] = "listener_in_use"
-                placeholders["phones"] = ", ".join(sorted(others))
-            if enabled and not listener.port_available(port):
-                errors[CONF_LISTENER_PORT] = "port_unavailable"
-            if not errors:
-                await listener.async_set_settings(
-                    ListenerSettings(enabled=enabled, port=port)
-                )
-                return self.async_create_entry(
-                    data={**entry.options, CONF_USE_LISTENER: use}
-                )
-        suggested = user_input or {
-            CONF_LISTENER_ENABLED: listener.settings.enabled,
-            CONF_LISTENER_PORT: listener.settings.port,
-            CONF_USE_LISTENER: bool(entry.options.get(CONF_USE_LISTENER)),
-        }
-        return self.async_show_form(
-            step_id="listener",
-            data_schema=self.add_suggested_values_to_schema(
-                probatio.Schema(
-                    {
-                        probatio.Required(CONF_LISTENER_ENABLED): BooleanSelector(),
-                        probatio.Required(CONF_LISTENER_PORT): NumberSelector(
-                            NumberSelectorConfig(
-                                min=1, max=65535, step=1, mode=NumberSelectorMode.BOX
-                            )
-                        ),
-                        probatio.Required(CONF_USE_LISTENER): BooleanSelector(),
-                    }
-                ),
-                suggested,
-            ),
-            errors=errors,
-            description_placeholders=placeholders,
+    def _reconfigure(self) -> ConfigFlowResult:
+        """Apply the reconfiguration: MAC (through identity), name, webhook id."""
+        entry = self._get_reconfigure_entry()
+        if self._new_mac != pinned_mac(entry):
+            async_pin_mac(self.hass, entry, self._new_mac)
+        if self._new_webhook_id is None:
+            return self.async_update_reload_and_abort(
+                entry, title=self._new_title or entry.title
+            )
+        return self.async_update_reload_and_abort(
+            entry,
+            title=self._new_title or entry.title,
+            data_updates={CONF_WEBHOOK_ID: self._new_webhook_id},
+            reason="webhook_regenerated",
         )

@@ -1,56 +1,60 @@
-"""One configured phone at runtime: requests in, state, device and events out.
+"""One configured phone at runtime: requests in, state and events out.
 
-The webhook handler (and any other transport) hands the raw query string to
-`SangomaPhone.async_handle_request`; everything after that is one code path:
-parse, check the sender, apply to the state machine, persist, notify entities,
-fire the bus event.
+Every transport (the webhook, the phone listener) hands the raw query and the
+sender's address to `SangomaPhone.async_handle_request`; everything after
+that is one code path: the gate checks the sender, the query is parsed, the
+gate checks the MAC, the state machine applies the event, the state is
+persisted, entities are notified and the bus event is fired.
 """
 
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
-import ipaddress
-from typing import Any
+from typing import Any, Final
 
-from aiohttp import hdrs, web
-
-from homeassistant.config_entries import SOURCE_IGNORE, ConfigEntry, ConfigEntryState
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util.signal_type import SignalType
 
 from .const import (
-    CONF_ALLOWED_NETWORKS,
-    CONF_LOCAL_ONLY,
-    CONF_MAC,
     CONF_WEBHOOK_ID,
-    DEFAULT_LOCAL_ONLY,
     DOMAIN,
     EVENT_PHONE,
-    LOGGER,
-    MANUFACTURER,
     STORAGE_SAVE_DELAY,
     STORAGE_VERSION,
 )
+from .counters import RequestCounters
+from .gate import HTTP_STATUS, PhoneGate, Refusal, Rejection, local_only
+from .identity import async_update_device, device_details, mac_mismatch_issue_id
+from .problems import ProblemLog
 from .protocol import (
     ParsedRequest,
     PhoneState,
     PhoneStateMachine,
     QueryError,
-    format_mac,
     parse_query,
 )
+from .protocol.query import MAX_QUERY_LENGTH
+
+__all__ = [
+    "MAX_BODY",
+    "PhoneUpdate",
+    "ProblemLog",
+    "SangomaPhone",
+    "SangomaPhoneConfigEntry",
+    "local_only",
+    "mac_mismatch_issue_id",
+    "phone_store",
+    "restore_machine",
+]
 
 type SangomaPhoneConfigEntry = ConfigEntry[SangomaPhone]
 
-MAX_BODY = 8192
-MAC_MISMATCH_REPAIR_AFTER = 3
-MAX_FOREIGN_MACS = 16  # other phones' MACs counted for that repair
-MAX_LOGGED_PROBLEMS = 64  # distinct problems logged as warnings
+# The longest request body accepted: the query parser's own limit.
+MAX_BODY: Final = MAX_QUERY_LENGTH
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,83 +71,13 @@ def phone_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
     return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}")
 
 
-def mac_mismatch_issue_id(entry_id: str) -> str:
-    """Return the repair issue id for requests from another phone."""
-    return f"mac_mismatch_{entry_id}"
-
-
-@callback
-def async_mac_owner(hass: HomeAssistant, mac: str, entry_id: str) -> ConfigEntry | None:
-    """Return the other phone that has this MAC; an ignored discovery is none."""
-    other = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, mac)
-    if other is None or other.entry_id == entry_id or other.source == SOURCE_IGNORE:
-        return None
-    return other
-
-
-@callback
-def async_pin_mac(
-    hass: HomeAssistant, entry: SangomaPhoneConfigEntry, mac: str | None
-) -> None:
-    """Pin a phone to a MAC, or (None) let it learn it: entry, device, repairs.
-
-    An ignored discovery of the same phone is removed first, then the MAC
-    becomes the entry's unique id.
-    """
-    ignored = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, mac or "")
-    ignored = (
-        ignored if ignored is not None and ignored.source == SOURCE_IGNORE else None
-    )
-    hass.config_entries.async_update_entry(
-        entry,
-        data={**entry.data, CONF_MAC: mac},
-        unique_id=entry.unique_id if ignored else mac,
-    )
-    if ignored is not None:
-
-        async def _async_adopt() -> None:
-            await hass.config_entries.async_remove(ignored.entry_id)
-            if entry.data.get(CONF_MAC) == mac:
-                hass.config_entries.async_update_entry(entry, unique_id=mac)
-
-        hass.async_create_task(_async_adopt(), eager_start=False)
-    registry = dr.async_get(hass)
-    if device := registry.async_get_device_by_identifier(
-        (DOMAIN, entry.entry_id), entry.entry_id
-    ):
-        registry.async_update_device(device.id, new_connections=_mac_connections(mac))
-    ir.async_delete_issue(hass, DOMAIN, mac_mismatch_issue_id(entry.entry_id))
-    if entry.state is ConfigEntryState.LOADED:
-        entry.runtime_data.foreign_macs.clear()
-
-
-def _mac_connections(mac: str | None) -> set[tuple[str, str]]:
-    return {(dr.CONNECTION_NETWORK_MAC, format_mac(mac))} if mac else set()
-
-
-def local_only(entry: ConfigEntry) -> bool:
-    """Return whether the phone accepts requests from the local network only."""
-    return bool(entry.options.get(CONF_LOCAL_ONLY, DEFAULT_LOCAL_ONLY))
-
-
-class ProblemLog:
-    """Log each distinct problem as a warning once, then at debug level.
-
-    Past MAX_LOGGED_PROBLEMS distinct problems (say, a flood of requests with
-    ever new MACs) everything goes to the debug level.
-    """
-
-    def __init__(self) -> None:
-        """Start with nothing logged."""
-        self._seen: set[str] = set()
-
-    def __call__(self, key: str, msg: str, *args: Any) -> None:
-        """Log the problem `key`."""
-        if key in self._seen or len(self._seen) >= MAX_LOGGED_PROBLEMS:
-            LOGGER.debug(msg, *args)
-            return
-        self._seen.add(key)
-        LOGGER.warning(msg, *args)
+def restore_machine(stored: Mapping[str, Any] | None) -> PhoneStateMachine:
+    """Return the state machine with the stored state (or none)."""
+    stored = stored or {}
+    machine = PhoneStateMachine(PhoneState.from_dict(stored.get("state", {})))
+    # Calls that may have ended while Home Assistant was not running.
+    machine.forget_unfinished_calls(dt_util.utcnow())
+    return machine
 
 
 class SangomaPhone:
@@ -154,28 +88,24 @@ class SangomaPhone:
         hass: HomeAssistant,
         entry: SangomaPhoneConfigEntry,
         store: Store[dict[str, Any]],
-        stored: Mapping[str, Any] | None,
+        machine: PhoneStateMachine,
+        device_id: str,
     ) -> None:
-        """Set the phone up from its stored state (or from nothing)."""
+        """Hold the phone's state; its device exists already."""
         self.hass = hass
         self.entry = entry
         # The id the webhook is registered under; entry data may change first
         # (a new webhook id is stored before the entry reloads).
         self.webhook_id: str = entry.data[CONF_WEBHOOK_ID]
-        self._store = store
-        stored = stored or {}
-        self.machine = PhoneStateMachine(PhoneState.from_dict(stored.get("state", {})))
-        # Calls that may have ended while Home Assistant was not running.
-        self.machine.forget_unfinished_calls(dt_util.utcnow())
+        self.device_id = device_id
+        self.machine = machine
+        self.gate = PhoneGate(hass, entry)
+        self.counters = RequestCounters()
         self.signal: SignalType[PhoneUpdate] = SignalType(
             f"{DOMAIN}_update_{entry.entry_id}"
         )
-        self.event_counts: Counter[str] = Counter()
-        self.rejected_counts: Counter[str] = Counter()
-        self.last_rejected: dict[str, Any] | None = None
+        self._store = store
         self._log_once = ProblemLog()
-        self.foreign_macs: Counter[str] = Counter()
-        self.device_id = self._async_setup_device()
 
     @property
     def state(self) -> PhoneState:
@@ -183,53 +113,26 @@ class SangomaPhone:
         return self.machine.state
 
     @callback
-    def _async_setup_device(self) -> str:
-        """Create or refresh the phone's device; return its id."""
-        state = self.state
-        device = dr.async_get(self.hass).async_get_or_create(
-            config_entry_id=self.entry.entry_id,
-            identifiers={(DOMAIN, self.entry.entry_id)},
-            connections=_mac_connections(
-                self.entry.data.get(CONF_MAC) or self.state.mac
-            ),
-            manufacturer=MANUFACTURER,
-            name=self.entry.title,
-            model=state.model,
-            sw_version=state.firmware,
-            configuration_url=_configuration_url(state.ip),
-        )
-        return device.id
-
-    async def async_handle_webhook(
-        self, hass: HomeAssistant, webhook_id: str, request: web.Request
-    ) -> web.Response:
-        """Handle a request from the phone on the webhook. Never raises."""
-        rel_url = getattr(request, "rel_url", None)
-        raw: str | bytes = (
-            rel_url.raw_query_string if rel_url is not None else request.query_string
-        )
-        if request.method == hdrs.METH_POST and not raw:
-            # Read at most one byte past the limit: parse_query refuses that.
-            body = b""
-            while len(body) <= MAX_BODY and (
-                chunk := await request.content.read(MAX_BODY + 1 - len(body))
-            ):
-                body += chunk
-            raw = body
-        status = self.async_handle_request(raw, request.remote)
-        return web.Response(status=status, text=f"{status.phrase}\n")
-
-    @callback
     def async_handle_request(
-        self, raw_query: str | bytes, source: str | None
+        self,
+        raw_query: str | bytes,
+        source: str | None,
+        *,
+        cloud: bool = False,
+        statuses: Mapping[Rejection, HTTPStatus] = HTTP_STATUS,
     ) -> HTTPStatus:
-        """Parse and apply one phone request; return the HTTP status to answer."""
-        if not self._source_allowed(source):
-            return self._reject("source_not_allowed", source)
+        """Check, parse and apply one phone request; return the status to answer.
+
+        `source` is the sender's address (None if unknown), `cloud` tells a
+        request that came through Home Assistant Cloud (never local), and
+        `statuses` is how the transport answers each refusal of the gate.
+        """
+        if refusal := self.gate.check_source(source, cloud=cloud):
+            return self._reject(refusal, source, statuses)
         try:
             request = parse_query(raw_query)
         except QueryError as err:
-            return self._reject(err.reason, source, HTTPStatus.BAD_REQUEST)
+            return self._count_rejection(err.reason, "", source, HTTPStatus.BAD_REQUEST)
         for problem in request.problems:
             self._log_once(
                 f"problem:{problem}",
@@ -238,81 +141,25 @@ class SangomaPhone:
                 source,
                 problem,
             )
-        if (status := self._check_mac(request, source)) is not None:
-            return status
+        if refusal := self.gate.check_mac(request, source):
+            return self._reject(refusal, source, statuses)
         self._accept(request)
         return HTTPStatus.OK
 
-    def _source_allowed(self, source: str | None) -> bool:
-        networks = self.entry.options.get(CONF_ALLOWED_NETWORKS)
-        if not networks:
-            return True
-        try:
-            address = ipaddress.ip_address(source or "")
-        except ValueError:
-            return False
-        return any(
-            address in ipaddress.ip_network(network, strict=False)
-            for network in networks
-        )
-
-    def _check_mac(
-        self, request: ParsedRequest, source: str | None
-    ) -> HTTPStatus | None:
-        """Return a rejection status if the request comes from another phone."""
-        mac = request.variables.mac
-        if mac is None:
-            return None
-        pinned: str | None = self.entry.data.get(CONF_MAC)
-        if pinned is None:
-            if async_mac_owner(self.hass, mac, self.entry.entry_id) is not None:
-                return self._reject("mac_in_use", source, detail=format_mac(mac))
-            LOGGER.info(
-                "%s: learned the phone's MAC address %s",
-                self.entry.title,
-                format_mac(mac),
-            )
-            async_pin_mac(self.hass, self.entry, mac)
-            return None
-        if mac == pinned:
-            return None
-        if mac in self.foreign_macs or len(self.foreign_macs) < MAX_FOREIGN_MACS:
-            self.foreign_macs[mac] += 1
-        if self.foreign_macs[mac] >= MAC_MISMATCH_REPAIR_AFTER:
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                mac_mismatch_issue_id(self.entry.entry_id),
-                is_fixable=True,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key="mac_mismatch",
-                translation_placeholders={
-                    "name": self.entry.title,
-                    "mac": format_mac(mac),
-                    "pinned_mac": format_mac(pinned),
-                    "ip": request.variables.ip or source or "?",
-                },
-                data={
-                    "entry_id": self.entry.entry_id,
-                    "mac": mac,
-                    "ip": request.variables.ip or source or "?",
-                },
-            )
-        return self._reject("mac_mismatch", source, detail=format_mac(mac))
-
     def _reject(
         self,
-        reason: str,
+        refusal: Refusal,
         source: str | None,
-        status: HTTPStatus = HTTPStatus.FORBIDDEN,
-        detail: str = "",
+        statuses: Mapping[Rejection, HTTPStatus],
     ) -> HTTPStatus:
-        self.rejected_counts[reason] += 1
-        self.last_rejected = {
-            "reason": reason,
-            "detail": detail,
-            "time": dt_util.utcnow().isoformat(),
-        }
+        return self._count_rejection(
+            refusal.reason, refusal.detail, source, statuses[refusal.reason]
+        )
+
+    def _count_rejection(
+        self, reason: str, detail: str, source: str | None, status: HTTPStatus
+    ) -> HTTPStatus:
+        self.counters.count_rejection(reason, detail, dt_util.utcnow())
         self._log_once(
             f"reject:{reason}:{detail}",
             "%s: rejected a request from %s: %s%s (nothing was changed)",
@@ -324,21 +171,11 @@ class SangomaPhone:
         return status
 
     def _accept(self, request: ParsedRequest) -> None:
-        before = self.state
-        identity = (before.model, before.firmware, before.ip)
+        before = device_details(self.state)
         changed = self.machine.apply(request, dt_util.utcnow())
-        self.event_counts[request.event.key] += 1
-        if identity != (
-            self.state.model,
-            self.state.firmware,
-            self.state.ip,
-        ):
-            dr.async_get(self.hass).async_update_device(
-                self.device_id,
-                model=self.state.model,
-                sw_version=self.state.firmware,
-                configuration_url=_configuration_url(self.state.ip),
-            )
+        self.counters.count_event(request.event.key)
+        if device_details(self.state) != before:
+            async_update_device(self.hass, self.device_id, self.state)
         self._store.async_delay_save(self._data_to_store, STORAGE_SAVE_DELAY)
         async_dispatcher_send(self.hass, self.signal, PhoneUpdate(request, changed))
         self.hass.bus.async_fire(
@@ -366,10 +203,3 @@ class SangomaPhone:
     async def async_save(self) -> None:
         """Write the state now (on unload)."""
         await self._store.async_save(self._data_to_store())
-
-
-def _configuration_url(ip: str | None) -> str | None:
-    """Return the phone's web UI address."""
-    if ip is None:
-        return None
-    return f"http://[{ip}]" if ":" in ip else f"http://{ip}"

@@ -7,8 +7,7 @@ import probatio
 from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_MAC
-from .phone import async_mac_owner, async_pin_mac
+from .identity import async_mac_owner, async_pin_mac, pinned_mac
 from .protocol import format_mac
 from .views import NO_LOCAL_URL_ISSUE, async_check_local_url
 
@@ -73,7 +72,7 @@ class MacMismatchRepairFlow(RepairsFlow):
                 "mac": format_mac(self._mac),
                 "ip": self._ip,
                 "pinned_mac": format_mac(pinned)
-                if (pinned := entry.data.get(CONF_MAC))
+                if (pinned := pinned_mac(entry))
                 else "-",
             },
         )

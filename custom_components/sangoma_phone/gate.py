@@ -1,0 +1,162 @@
+"""Who may send: the one check every transport's requests pass.
+
+`SangomaPhone.async_handle_request` asks the gate about every request, from
+the webhook and from the phone listener alike: first the source (local-only,
+allowed networks), then, once the query is parsed, the MAC address. The gate
+answers with a `Refusal` or None; it never answers HTTP itself: each transport
+maps a refusal to the status it answers (`HTTP_STATUS` by default; the webhook
+answers a non-local request 200, as Home Assistant's own local-only webhooks
+do, so webhook ids cannot be probed).
+"""
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from http import HTTPStatus
+import ipaddress
+from types import MappingProxyType
+from typing import Final
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import network as network_util
+
+from .const import (
+    CONF_ALLOWED_NETWORKS,
+    CONF_LOCAL_ONLY,
+    DEFAULT_LOCAL_ONLY,
+    DOMAIN,
+    LOGGER,
+)
+from .identity import async_mac_owner, async_pin_mac, mac_mismatch_issue_id, pinned_mac
+from .protocol import ParsedRequest, format_mac
+
+MAC_MISMATCH_REPAIR_AFTER: Final = 3
+MAX_FOREIGN_MACS: Final = 16  # other phones' MACs counted for that repair
+
+
+class Rejection(StrEnum):
+    """Why the gate refused a request."""
+
+    NOT_LOCAL = "not_local"
+    SOURCE_NOT_ALLOWED = "source_not_allowed"
+    MAC_IN_USE = "mac_in_use"
+    MAC_MISMATCH = "mac_mismatch"
+
+
+# What a plain HTTP transport answers to each refusal.
+HTTP_STATUS: Final[Mapping[Rejection, HTTPStatus]] = MappingProxyType(
+    dict.fromkeys(Rejection, HTTPStatus.FORBIDDEN)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A refused request: why, and (for a MAC) which one."""
+
+    reason: Rejection
+    detail: str = ""
+
+
+def local_only(entry: ConfigEntry) -> bool:
+    """Return whether the phone accepts requests from the local network only."""
+    return bool(entry.options.get(CONF_LOCAL_ONLY, DEFAULT_LOCAL_ONLY))
+
+
+def is_local_source(source: str | None, *, cloud: bool = False) -> bool:
+    """Return whether a request comes from the local network.
+
+    As Home Assistant's webhooks decide it: a request through Home Assistant
+    Cloud, or without a source, is never local; otherwise a loopback, private
+    or link-local source address is.
+    """
+    if cloud or source is None:
+        return False
+    try:
+        address = ipaddress.ip_address(source)
+    except ValueError:
+        return False
+    return network_util.is_local(address)
+
+
+def source_in_networks(source: str | None, networks: list[str]) -> bool:
+    """Return whether a source address is in one of the networks."""
+    try:
+        address = ipaddress.ip_address(source or "")
+    except ValueError:
+        return False
+    return any(
+        address in ipaddress.ip_network(network, strict=False) for network in networks
+    )
+
+
+class PhoneGate:
+    """Decide which requests may change one phone."""
+
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
+        """Check requests against the entry's options and pinned MAC."""
+        self.hass = hass
+        self.entry = entry
+        # Requests from other phones' MACs, since the phone was pinned to one.
+        self._foreign_macs: Counter[str] = Counter()
+        self._foreign_for: str | None = None
+
+    def check_source(
+        self, source: str | None, *, cloud: bool = False
+    ) -> Refusal | None:
+        """Refuse a request from outside the local or the allowed networks."""
+        if local_only(self.entry) and not is_local_source(source, cloud=cloud):
+            return Refusal(Rejection.NOT_LOCAL)
+        networks = self.entry.options.get(CONF_ALLOWED_NETWORKS)
+        if networks and not source_in_networks(source, networks):
+            return Refusal(Rejection.SOURCE_NOT_ALLOWED)
+        return None
+
+    @callback
+    def check_mac(self, request: ParsedRequest, source: str | None) -> Refusal | None:
+        """Refuse a request from another phone; learn the MAC if none is pinned."""
+        mac = request.variables.mac
+        if mac is None:
+            return None
+        pinned = pinned_mac(self.entry)
+        if pinned is None:
+            if async_mac_owner(self.hass, mac, self.entry.entry_id) is not None:
+                return Refusal(Rejection.MAC_IN_USE, format_mac(mac))
+            LOGGER.info(
+                "%s: learned the phone's MAC address %s",
+                self.entry.title,
+                format_mac(mac),
+            )
+            async_pin_mac(self.hass, self.entry, mac)
+            return None
+        if mac == pinned:
+            return None
+        self._count_foreign(pinned, mac, request.variables.ip or source or "?")
+        return Refusal(Rejection.MAC_MISMATCH, format_mac(mac))
+
+    def _count_foreign(self, pinned: str, mac: str, ip: str) -> None:
+        """Count another phone's request; raise a repair once it keeps coming."""
+        if pinned != self._foreign_for:
+            self._foreign_macs.clear()
+            self._foreign_for = pinned
+        if mac in self._foreign_macs or len(self._foreign_macs) < MAX_FOREIGN_MACS:
+            self._foreign_macs[mac] += 1
+        if self._foreign_macs[mac] < MAC_MISMATCH_REPAIR_AFTER:
+            return
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            mac_mismatch_issue_id(self.entry.entry_id),
+            is_fixable=True,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="mac_mismatch",
+            translation_placeholders={
+                "name": self.entry.title,
+                "mac": format_mac(mac),
+                "pinned_mac": format_mac(pinned),
+                "ip": ip,
+            },
+            data={"entry_id": self.entry.entry_id, "mac": mac, "ip": ip},
+        )

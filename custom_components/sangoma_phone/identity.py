@@ -1,0 +1,112 @@
+"""Who a phone is: its pinned MAC address and its device.
+
+The pinned MAC is the entry's data and, while no other entry has it, its
+unique id; the device carries it as a connection. Everything that changes it
+(the config and reconfigure flows, the repair, the phone's first request)
+calls `async_pin_mac`, which changes the entry, the device and the repairs,
+never the runtime.
+"""
+
+from homeassistant.config_entries import SOURCE_IGNORE, ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
+
+from .const import CONF_MAC, DOMAIN, MANUFACTURER
+from .protocol import PhoneState, format_mac
+
+
+def mac_mismatch_issue_id(entry_id: str) -> str:
+    """Return the repair issue id for requests from another phone."""
+    return f"mac_mismatch_{entry_id}"
+
+
+def pinned_mac(entry: ConfigEntry) -> str | None:
+    """Return the MAC a phone is pinned to; None while it is to learn it."""
+    mac: str | None = entry.data.get(CONF_MAC)
+    return mac
+
+
+@callback
+def async_mac_owner(hass: HomeAssistant, mac: str, entry_id: str) -> ConfigEntry | None:
+    """Return the other phone that has this MAC; an ignored discovery is none."""
+    other = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, mac)
+    if other is None or other.entry_id == entry_id or other.source == SOURCE_IGNORE:
+        return None
+    return other
+
+
+@callback
+def async_pin_mac(hass: HomeAssistant, entry: ConfigEntry, mac: str | None) -> None:
+    """Pin a phone to a MAC, or (None) let it learn it: entry, device, repairs.
+
+    An ignored discovery of the same phone is removed first, then the MAC
+    becomes the entry's unique id.
+    """
+    ignored = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, mac or "")
+    ignored = (
+        ignored if ignored is not None and ignored.source == SOURCE_IGNORE else None
+    )
+    hass.config_entries.async_update_entry(
+        entry,
+        data={**entry.data, CONF_MAC: mac},
+        unique_id=entry.unique_id if ignored else mac,
+    )
+    if ignored is not None:
+
+        async def _async_adopt() -> None:
+            await hass.config_entries.async_remove(ignored.entry_id)
+            if pinned_mac(entry) == mac:
+                hass.config_entries.async_update_entry(entry, unique_id=mac)
+
+        hass.async_create_task(_async_adopt(), eager_start=False)
+    registry = dr.async_get(hass)
+    if device := registry.async_get_device_by_identifier(
+        (DOMAIN, entry.entry_id), entry.entry_id
+    ):
+        registry.async_update_device(device.id, new_connections=_mac_connections(mac))
+    ir.async_delete_issue(hass, DOMAIN, mac_mismatch_issue_id(entry.entry_id))
+
+
+@callback
+def async_setup_device(
+    hass: HomeAssistant, entry: ConfigEntry, state: PhoneState
+) -> str:
+    """Create or refresh the phone's device; return its id."""
+    device = dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id,
+        identifiers={(DOMAIN, entry.entry_id)},
+        connections=_mac_connections(pinned_mac(entry) or state.mac),
+        manufacturer=MANUFACTURER,
+        name=entry.title,
+        model=state.model,
+        sw_version=state.firmware,
+        configuration_url=_configuration_url(state.ip),
+    )
+    return device.id
+
+
+def device_details(state: PhoneState) -> tuple[str | None, ...]:
+    """Return what the device shows of the phone's state."""
+    return (state.model, state.firmware, state.ip)
+
+
+@callback
+def async_update_device(hass: HomeAssistant, device_id: str, state: PhoneState) -> None:
+    """Show the phone's model, firmware and web UI address on its device."""
+    dr.async_get(hass).async_update_device(
+        device_id,
+        model=state.model,
+        sw_version=state.firmware,
+        configuration_url=_configuration_url(state.ip),
+    )
+
+
+def _mac_connections(mac: str | None) -> set[tuple[str, str]]:
+    return {(dr.CONNECTION_NETWORK_MAC, format_mac(mac))} if mac else set()
+
+
+def _configuration_url(ip: str | None) -> str | None:
+    """Return the phone's web UI address."""
+    if ip is None:
+        return None
+    return f"http://[{ip}]" if ":" in ip else f"http://{ip}"

@@ -1,0 +1,175 @@
+"""Options of a phone: its URLs, how its requests are accepted, the listener.
+
+Options change how requests are accepted, nothing else: who the phone is (its
+MAC) changes in the reconfigure flow. The phone listener's settings (enabled,
+port) belong to the listener, one for all phones (`hass.data[DATA_LISTENER]`);
+its step here is the listener's form, named and described as shared, and
+applies them through the listener itself. Only whether this phone's URLs use
+the listener is this phone's option.
+"""
+
+import ipaddress
+from typing import Any
+
+import probatio
+
+from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+)
+
+from .const import (
+    CONF_ALLOWED_NETWORKS,
+    CONF_LISTENER_ENABLED,
+    CONF_LISTENER_PORT,
+    CONF_LOCAL_ONLY,
+    CONF_USE_LISTENER,
+    CONF_WEBHOOK_ID,
+    DEFAULT_LOCAL_ONLY,
+    DOMAIN,
+)
+from .flow_helpers import NO_LOCAL_URL, phone_urls
+from .listener import DATA_LISTENER, ListenerSettings
+
+NONE_SHOWN = "—"  # an empty list of phones in a description
+
+
+class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
+    """Show the phone's URLs; change how its requests are accepted."""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Offer the URL page, the phone's settings and the shared listener."""
+        return self.async_show_menu(
+            step_id="init", menu_options=["urls", "settings", "listener"]
+        )
+
+    async def async_step_urls(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the URLs to give the phone and the provisioning file; close."""
+        urls = phone_urls(
+            self.hass,
+            self.config_entry.data[CONF_WEBHOOK_ID],
+            self.config_entry.entry_id,
+            self.config_entry.options,
+        )
+        # A page to read, not a form: it closes without saving anything.
+        return self.async_abort(
+            reason="urls" if urls else NO_LOCAL_URL, description_placeholders=urls
+        )
+
+    async def async_step_settings(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change local-only and the allowed networks."""
+        errors: dict[str, str] = {}
+        options = self.config_entry.options
+        if user_input is not None:
+            networks: list[str] = []
+            for network in user_input.get(CONF_ALLOWED_NETWORKS) or []:
+                if not (network := network.strip()):
+                    continue
+                try:
+                    networks.append(str(ipaddress.ip_network(network, strict=False)))
+                except ValueError:
+                    errors[CONF_ALLOWED_NETWORKS] = "invalid_network"
+            if not errors:
+                return self.async_create_entry(
+                    data={
+                        **options,
+                        CONF_LOCAL_ONLY: user_input[CONF_LOCAL_ONLY],
+                        CONF_ALLOWED_NETWORKS: networks,
+                    }
+                )
+        suggested = user_input or {
+            CONF_LOCAL_ONLY: options.get(CONF_LOCAL_ONLY, DEFAULT_LOCAL_ONLY),
+            CONF_ALLOWED_NETWORKS: options.get(CONF_ALLOWED_NETWORKS, []),
+        }
+        return self.async_show_form(
+            step_id="settings",
+            data_schema=self.add_suggested_values_to_schema(
+                probatio.Schema(
+                    {
+                        probatio.Required(CONF_LOCAL_ONLY): BooleanSelector(),
+                        probatio.Optional(CONF_ALLOWED_NETWORKS): TextSelector(
+                            TextSelectorConfig(multiple=True)
+                        ),
+                    }
+                ),
+                suggested,
+            ),
+            errors=errors,
+        )
+
+    def _phones_on_listener(self, *, others_only: bool = False) -> list[str]:
+        """Return the names of the phones set to use the listener."""
+        return sorted(
+            entry.title
+            for entry in self.hass.config_entries.async_entries(DOMAIN)
+            if entry.options.get(CONF_USE_LISTENER)
+            and not (others_only and entry.entry_id == self.config_entry.entry_id)
+        )
+
+    async def async_step_listener(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The listener's settings (all phones), and whether this phone uses it."""
+        listener = self.hass.data[DATA_LISTENER]
+        errors: dict[str, str] = {}
+        placeholders = {
+            "used_by": ", ".join(self._phones_on_listener()) or NONE_SHOWN,
+            "phones": "",
+        }
+        if user_input is not None:
+            settings = ListenerSettings(
+                enabled=bool(user_input[CONF_LISTENER_ENABLED]),
+                port=int(user_input[CONF_LISTENER_PORT]),
+            )
+            use = bool(user_input[CONF_USE_LISTENER])
+            if use and not settings.enabled:
+                errors[CONF_USE_LISTENER] = "listener_off"
+            if not settings.enabled and (
+                others := self._phones_on_listener(others_only=True)
+            ):
+                errors[CONF_LISTENER_ENABLED] = "listener_in_use"
+                placeholders["phones"] = ", ".join(others)
+            if settings.enabled and not listener.port_available(settings.port):
+                errors[CONF_LISTENER_PORT] = "port_unavailable"
+            if not errors:
+                # The listener owns its settings: it stores and applies them.
+                if settings != listener.settings:
+                    await listener.async_set_settings(settings)
+                return self.async_create_entry(
+                    data={**self.config_entry.options, CONF_USE_LISTENER: use}
+                )
+        suggested = user_input or {
+            CONF_LISTENER_ENABLED: listener.settings.enabled,
+            CONF_LISTENER_PORT: listener.settings.port,
+            CONF_USE_LISTENER: bool(self.config_entry.options.get(CONF_USE_LISTENER)),
+        }
+        return self.async_show_form(
+            step_id="listener",
+            data_schema=self.add_suggested_values_to_schema(
+                probatio.Schema(
+                    {
+                        probatio.Required(CONF_LISTENER_ENABLED): BooleanSelector(),
+                        probatio.Required(CONF_LISTENER_PORT): NumberSelector(
+                            NumberSelectorConfig(
+                                min=1, max=65535, step=1, mode=NumberSelectorMode.BOX
+                            )
+                        ),
+                        probatio.Required(CONF_USE_LISTENER): BooleanSelector(),
+                    }
+                ),
+                suggested,
+            ),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
