@@ -17,10 +17,8 @@ and at least one phone is loaded.
 """
 
 import asyncio
-from collections.abc import Callable
 import hmac
 from http import HTTPStatus
-import ipaddress
 from typing import Final
 
 from yarl import URL
@@ -28,12 +26,11 @@ from yarl import URL
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util.hass_dict import HassKey
-from homeassistant.util.network import is_local
 
 from .const import DOMAIN, LOGGER
 from .listener_server import OneRequestServer, listen_hosts, port_is_free
 from .listener_settings import ListenerSettings, ListenerSettingsStore
-from .phone import ProblemLog, SangomaPhoneConfigEntry, local_only
+from .phone import ProblemLog, SangomaPhoneConfigEntry
 from .protocol.http import RequestRefused, read_request
 from .protocol.urls import webhook_path
 
@@ -48,17 +45,6 @@ __all__ = [
 
 WEBHOOK_PREFIX: Final = webhook_path("").encode()
 LISTENER_ISSUE: Final = "listener_unavailable"
-
-# Hands a request's raw parameters from a source to a phone; returns the status.
-type Deliver = Callable[[SangomaPhoneConfigEntry, bytes, str | None], HTTPStatus]
-
-
-def is_local_source(source: str | None) -> bool:
-    """Return whether a peer address is local; no usable address is not."""
-    try:
-        return is_local(ipaddress.ip_address(source or ""))
-    except ValueError:
-        return False
 
 
 class PhoneListener:
@@ -184,7 +170,6 @@ class PhoneListener:
         self, reader: asyncio.StreamReader, source: str | None
     ) -> tuple[HTTPStatus, bool]:
         """Read, route and deliver one request; return the status and HEAD."""
-        deliver = self._local_only_gate(source)  # LISTENER-ONLY, see the method
         request = await read_request(reader)
         if not request.path.startswith(WEBHOOK_PREFIX):
             raise RequestRefused(HTTPStatus.NOT_FOUND, "not_a_webhook")
@@ -204,7 +189,7 @@ class PhoneListener:
             return HTTPStatus.OK, request.head_only
         if request.method not in (b"GET", b"POST"):
             return HTTPStatus.METHOD_NOT_ALLOWED, False
-        return deliver(entry, request.parameters, source), False
+        return self._deliver(entry, request.parameters, source), False
 
     def _deliver(
         self, entry: SangomaPhoneConfigEntry, raw: bytes, source: str | None
@@ -215,34 +200,6 @@ class PhoneListener:
         except Exception:
             LOGGER.exception("Phone listener: error handling a request from %s", source)
             return HTTPStatus.OK
-
-    # LISTENER-ONLY ACCESS CONTROL, until SangomaPhone.async_handle_request
-    # applies the phones' "who may send" policy to every transport. Then
-    # replace its one call (in _async_process) with `deliver = self._deliver`
-    # and delete this method and is_local_source.
-    def _local_only_gate(self, source: str | None) -> Deliver:
-        """Refuse a non-local source; return how to deliver its request.
-
-        While every phone is local-only, a non-local source is refused before
-        its request is read; otherwise only at the local-only phones.
-        """
-        if is_local_source(source):
-            return self._deliver
-        if all(local_only(entry) for entry in self._phones.values()):
-            self._log_once("non_local", f"refused a request from {source}")
-            raise RequestRefused(HTTPStatus.FORBIDDEN, "not_local")
-
-        def deliver(
-            entry: SangomaPhoneConfigEntry, raw: bytes, source: str | None
-        ) -> HTTPStatus:
-            if local_only(entry):
-                self._log_once(
-                    "non_local", f"refused a request for {entry.title} from {source}"
-                )
-                return HTTPStatus.FORBIDDEN
-            return self._deliver(entry, raw, source)
-
-        return deliver
 
     def _log_once(self, key: str, message: str) -> None:
         self._problems(key, "Phone listener: %s", message)

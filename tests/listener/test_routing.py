@@ -11,13 +11,11 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.sangoma_phone.const import CONF_LOCAL_ONLY, EVENT_PHONE
-from custom_components.sangoma_phone.listener import is_local_source
 from homeassistant.const import STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 
 from .conftest import (
     DND,
-    LISTENER,
     PATH,
     UNKNOWN_PATH,
     add_phone,
@@ -76,24 +74,24 @@ async def test_handler_error_answers_200(
     assert "error handling a request" in caplog.text
 
 
-# Who may send. The listener's own local-only check (is_local patched: every
-# request comes from 127.0.0.1) goes once SangomaPhone.async_handle_request
-# applies the phones' policy to every transport.
+# Who may send: the phone's gate decides for the listener as for the webhook
+# (is_local patched where the gate looks: every request comes from 127.0.0.1).
+IS_LOCAL = "homeassistant.util.network.is_local"
 
 
-async def test_non_local_source_refused_early(
+async def test_non_local_source_refused(
     hass: HomeAssistant, listener: int, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """While every phone is local-only, a non-local source gets 403, logged once."""
+    """A local-only phone refuses a non-local source with 403, logged once."""
     with (
-        patch(f"{LISTENER}.is_local", return_value=False),
+        patch(IS_LOCAL, return_value=False),
         caplog.at_level(logging.WARNING),
     ):
         for _ in range(2):
             response = await exchange(listener, get(PATH + b"?event=dnd_on"))
             assert status_of(response) == HTTPStatus.FORBIDDEN
     assert hass.states.get(DND).state == STATE_UNKNOWN
-    assert caplog.text.count("refused a request from 127.0.0.1") == 1
+    assert caplog.text.count("rejected a request from 127.0.0.1: not_local") == 1
 
 
 async def test_non_local_source_per_phone(
@@ -101,7 +99,7 @@ async def test_non_local_source_per_phone(
 ) -> None:
     """A phone with local-only off accepts any source; a local-only one does not."""
     await add_phone(hass, "a" * 32, "001fc1000002", local_only=False)
-    with patch(f"{LISTENER}.is_local", return_value=False):
+    with patch(IS_LOCAL, return_value=False):
         response = await exchange(listener, get(PATH + b"?event=dnd_on"))
         assert status_of(response) == HTTPStatus.FORBIDDEN
         response = await exchange(
@@ -110,7 +108,7 @@ async def test_non_local_source_per_phone(
         assert status_of(response) == HTTPStatus.OK
     assert hass.states.get(DND).state == STATE_UNKNOWN
     assert hass.states.get("switch.phone_02_do_not_disturb").state == STATE_ON
-    assert "refused a request for Desk phone from 127.0.0.1" in caplog.text
+    assert "Desk phone: rejected a request from 127.0.0.1: not_local" in caplog.text
 
 
 async def test_allowed_networks_apply(
@@ -124,20 +122,3 @@ async def test_allowed_networks_apply(
     response = await exchange(listener, get(PATH + b"?event=dnd_on"))
     assert status_of(response) == HTTPStatus.FORBIDDEN
     assert hass.states.get(DND).state == STATE_UNKNOWN
-
-
-@pytest.mark.parametrize(
-    ("source", "local"),
-    [
-        ("127.0.0.1", True),
-        ("192.168.1.20", True),
-        ("fe80::1", True),
-        ("8.8.8.8", False),
-        (None, False),
-        ("", False),
-        ("not-an-address", False),
-    ],
-)
-def test_local_source(source: str | None, local: bool) -> None:
-    """Loopback, private and link-local peers are local; no usable address is not."""
-    assert is_local_source(source) is local
