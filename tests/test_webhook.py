@@ -25,7 +25,7 @@ from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
-from .conftest import ENTRY_ID, MAC, WEBHOOK_ID, SendRequest
+from .conftest import ENTRY_ID, MAC, WEBHOOK_ID, SendRequest, phone_device
 
 EVENT_ENTITY = "event.desk_phone_phone_event"
 LAST_EVENT = "sensor.desk_phone_last_event"
@@ -51,9 +51,7 @@ async def test_every_event_end_to_end(
     assert response.status == HTTPStatus.OK
     await hass.async_block_till_done()
 
-    device = device_registry.async_get_device_by_identifier(
-        (DOMAIN, ENTRY_ID), ENTRY_ID
-    )
+    device = phone_device(device_registry)
     assert device is not None
     assert len(bus_events) == 1
     data = bus_events[0].data
@@ -185,9 +183,7 @@ async def test_device_learns_identity(
 ) -> None:
     """Model, firmware and IP reach the device and the IP sensor."""
     await send("registered", {"ip": "192.168.1.50", "model": "S505", "fw": "2.0.4.83"})
-    device = device_registry.async_get_device_by_identifier(
-        (DOMAIN, ENTRY_ID), ENTRY_ID
-    )
+    device = phone_device(device_registry)
     assert device.model == "S505"
     assert device.sw_version == "2.0.4.83"
     assert device.configuration_url == "http://192.168.1.50"
@@ -415,9 +411,7 @@ async def test_mac_learned_from_first_request(
     assert response.status == HTTPStatus.OK
     assert entry.unique_id == "001fc1000003"
     assert entry.data[CONF_MAC] == "001fc1000003"
-    device = device_registry.async_get_device_by_identifier(
-        (DOMAIN, entry.entry_id), entry.entry_id
-    )
+    device = phone_device(device_registry, entry.entry_id)
     assert (dr.CONNECTION_NETWORK_MAC, "00:1f:c1:00:00:03") in device.connections
 
     response = await send("dnd_off", webhook_id="e" * 32, mac="001fc1000004")

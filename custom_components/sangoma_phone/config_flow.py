@@ -5,7 +5,7 @@ import ipaddress
 import secrets
 from typing import Any, override
 
-import probatio
+import voluptuous as vol
 
 from homeassistant.config_entries import (
     ConfigEntry,
@@ -106,12 +106,10 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
-                probatio.Schema(
+                vol.Schema(
                     {
-                        probatio.Required(
-                            CONF_NAME, default=DEFAULT_NAME
-                        ): TextSelector(),
-                        probatio.Optional(CONF_MAC): TextSelector(),
+                        vol.Required(CONF_NAME, default=DEFAULT_NAME): TextSelector(),
+                        vol.Optional(CONF_MAC): TextSelector(),
                     }
                 ),
                 user_input,
@@ -142,8 +140,8 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
             return self._create_phone(user_input[CONF_NAME], self._discovered_mac)
         return self.async_show_form(
             step_id="discovery_confirm",
-            data_schema=probatio.Schema(
-                {probatio.Required(CONF_NAME, default=DEFAULT_NAME): TextSelector()}
+            data_schema=vol.Schema(
+                {vol.Required(CONF_NAME, default=DEFAULT_NAME): TextSelector()}
             ),
             description_placeholders={
                 "ip": self._discovered_ip or "",
@@ -177,10 +175,10 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
             return self.async_update_reload_and_abort(entry, title=title)
         return self.async_show_form(
             step_id="reconfigure",
-            data_schema=probatio.Schema(
+            data_schema=vol.Schema(
                 {
-                    probatio.Required(CONF_NAME, default=entry.title): TextSelector(),
-                    probatio.Optional(
+                    vol.Required(CONF_NAME, default=entry.title): TextSelector(),
+                    vol.Optional(
                         CONF_REGENERATE_WEBHOOK, default=False
                     ): BooleanSelector(),
                 }
@@ -269,11 +267,11 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
         return self.async_show_form(
             step_id="settings",
             data_schema=self.add_suggested_values_to_schema(
-                probatio.Schema(
+                vol.Schema(
                     {
-                        probatio.Required(CONF_LOCAL_ONLY): BooleanSelector(),
-                        probatio.Optional(CONF_MAC): TextSelector(),
-                        probatio.Optional(CONF_ALLOWED_NETWORKS): TextSelector(
+                        vol.Required(CONF_LOCAL_ONLY): BooleanSelector(),
+                        vol.Optional(CONF_MAC): TextSelector(),
+                        vol.Optional(CONF_ALLOWED_NETWORKS): TextSelector(
                             TextSelectorConfig(multiple=True)
                         ),
                     }
@@ -323,15 +321,15 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
         return self.async_show_form(
             step_id="listener",
             data_schema=self.add_suggested_values_to_schema(
-                probatio.Schema(
+                vol.Schema(
                     {
-                        probatio.Required(CONF_LISTENER_ENABLED): BooleanSelector(),
-                        probatio.Required(CONF_LISTENER_PORT): NumberSelector(
+                        vol.Required(CONF_LISTENER_ENABLED): BooleanSelector(),
+                        vol.Required(CONF_LISTENER_PORT): NumberSelector(
                             NumberSelectorConfig(
                                 min=1, max=65535, step=1, mode=NumberSelectorMode.BOX
                             )
                         ),
-                        probatio.Required(CONF_USE_LISTENER): BooleanSelector(),
+                        vol.Required(CONF_USE_LISTENER): BooleanSelector(),
                     }
                 ),
                 suggested,

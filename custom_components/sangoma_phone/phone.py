@@ -108,10 +108,11 @@ def async_pin_mac(
 
         hass.async_create_task(_async_adopt(), eager_start=False)
     registry = dr.async_get(hass)
-    if device := registry.async_get_device_by_identifier(
-        (DOMAIN, entry.entry_id), entry.entry_id
-    ):
-        registry.async_update_device(device.id, new_connections=_mac_connections(mac))
+    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+        if (DOMAIN, entry.entry_id) in device.identifiers:
+            registry.async_update_device(
+                device.id, new_connections=_mac_connections(mac)
+            )
     ir.async_delete_issue(hass, DOMAIN, mac_mismatch_issue_id(entry.entry_id))
     if entry.state is ConfigEntryState.LOADED:
         entry.runtime_data.foreign_macs.clear()
