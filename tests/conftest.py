@@ -1,6 +1,7 @@
 """Fixtures for the Sangoma Phone tests."""
 
 from collections.abc import Awaitable, Callable, Generator
+from enum import StrEnum
 from typing import Any
 from unittest.mock import patch
 from urllib.parse import quote
@@ -10,9 +11,11 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import (
     HomeAssistantSnapshotExtension,
+    HomeAssistantSnapshotSerializer,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
+from syrupy.types import SerializableData
 from yarl import URL
 
 # Bind the repository's `custom_components` package before the test harness puts
@@ -27,6 +30,7 @@ from custom_components.sangoma_phone.const import (
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 WEBHOOK_ID = "0123456789abcdef0123456789abcdef"
 MAC = "001fc1aabbcc"
@@ -36,15 +40,70 @@ LOCAL_URL = "http://homeassistant.local:8123"
 type SendRequest = Callable[..., Awaitable[ClientResponse]]
 
 
+def phone_device(
+    registry: dr.DeviceRegistry, entry_id: str = ENTRY_ID
+) -> dr.DeviceEntry | None:
+    """Return a phone's device through an API every supported release has.
+
+    (`async_get_device_by_identifier` is new in 2026.10; `async_get_device` is
+    deprecated there.)
+    """
+    return next(
+        (
+            device
+            for device in dr.async_entries_for_config_entry(registry, entry_id)
+            if (DOMAIN, entry_id) in device.identifiers
+        ),
+        None,
+    )
+
+
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Load the integration from custom_components/ in every test."""
 
 
+class PortableSnapshotSerializer(HomeAssistantSnapshotSerializer):
+    """Home Assistant's snapshot format, written alike by every supported release.
+
+    Two things core represents differently between releases, neither of them the
+    integration's: attribute keys (plain strings in 2026.3, StrEnum members later)
+    and entity registry aliases (a set in 2026.3; later an ordered list holding
+    `None` for "the entity's own name"). Keys are written as plain strings and
+    aliases as the user-given ones only, so one snapshot file serves every release.
+    """
+
+    @classmethod
+    def _serialize(cls, data: SerializableData, **kwargs: Any) -> str:
+        if isinstance(data, dict) and any(isinstance(key, StrEnum) for key in data):
+            data = type(data)(
+                {
+                    str(key) if isinstance(key, StrEnum) else key: value
+                    for key, value in data.items()
+                }
+            )
+        return super()._serialize(data, **kwargs)
+
+    @classmethod
+    def _serializable_entity_registry_entry(
+        cls, data: er.RegistryEntry
+    ) -> SerializableData:
+        serialized = super()._serializable_entity_registry_entry(data)
+        assert isinstance(serialized, dict)
+        serialized["aliases"] = sorted(a for a in serialized["aliases"] if a)
+        return serialized
+
+
+class PortableSnapshotExtension(HomeAssistantSnapshotExtension):
+    """Home Assistant's snapshot extension with the portable serializer."""
+
+    serializer_class = PortableSnapshotSerializer
+
+
 @pytest.fixture
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """Return snapshots in Home Assistant's format."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+    return snapshot.use_extension(PortableSnapshotExtension)
 
 
 @pytest.fixture

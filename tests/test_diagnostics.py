@@ -10,12 +10,11 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
-from custom_components.sangoma_phone.const import DOMAIN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 
-from .conftest import ENTRY_ID, WEBHOOK_ID, SendRequest
+from .conftest import WEBHOOK_ID, SendRequest, phone_device
 
 
 @pytest.fixture(autouse=True)
@@ -45,9 +44,7 @@ async def test_diagnostics(
     assert diagnostics == snapshot(
         exclude=props("last_event_time", "time", "connected_at")
     )
-    device = device_registry.async_get_device_by_identifier(
-        (DOMAIN, ENTRY_ID), ENTRY_ID
-    )
+    device = phone_device(device_registry)
     assert device is not None
     device_diagnostics = await get_diagnostics_for_device(
         hass, hass_client, init_integration, device

@@ -23,7 +23,7 @@ from homeassistant.const import STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
-from .conftest import MAC, SendRequest
+from .conftest import MAC, SendRequest, phone_device
 
 DND = "switch.desk_phone_do_not_disturb"
 # Patched where the gate looks: Home Assistant's own test of a local address.
@@ -201,9 +201,7 @@ async def test_mac_learned_from_first_request(
     assert response.status == HTTPStatus.OK
     assert entry.unique_id == "001fc1000003"
     assert entry.data[CONF_MAC] == "001fc1000003"
-    device = device_registry.async_get_device_by_identifier(
-        (DOMAIN, entry.entry_id), entry.entry_id
-    )
+    device = phone_device(device_registry, entry.entry_id)
     assert (dr.CONNECTION_NETWORK_MAC, "00:1f:c1:00:00:03") in device.connections
 
     response = await send("dnd_off", webhook_id="e" * 32, mac="001fc1000004")

@@ -12,7 +12,7 @@ from homeassistant.const import STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
-from .conftest import ENTRY_ID, SendRequest
+from .conftest import ENTRY_ID, SendRequest, phone_device
 
 
 async def test_ip_address_disabled_by_default(
@@ -33,9 +33,7 @@ async def test_setup_creates_device(
 ) -> None:
     """The phone gets a device with its MAC before any request."""
     assert init_integration.state is ConfigEntryState.LOADED
-    device = device_registry.async_get_device_by_identifier(
-        (DOMAIN, ENTRY_ID), ENTRY_ID
-    )
+    device = phone_device(device_registry)
     assert device is not None
     assert device.name == "Desk phone"
     assert device.manufacturer == "Sangoma"

@@ -16,7 +16,7 @@ from custom_components.sangoma_phone.logbook import (
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
-from .conftest import ENTRY_ID, SendRequest
+from .conftest import ENTRY_ID, SendRequest, phone_device
 
 type Describe = Callable[[Event], dict[str, str]]
 
@@ -59,9 +59,7 @@ async def test_described_from_real_requests(
         {"name": "Desk phone", "message": "reported Missed Call (P3726): 1002"},
     ]
 
-    device = device_registry.async_get_device_by_identifier(
-        (DOMAIN, ENTRY_ID), ENTRY_ID
-    )
+    device = phone_device(device_registry)
     assert device is not None
     device_registry.async_update_device(device.id, name_by_user="Reception")
     assert describe(events[1])["name"] == "Reception"

@@ -19,7 +19,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
 
-from .conftest import ENTRY_ID, MAC, WEBHOOK_ID, SendRequest
+from .conftest import ENTRY_ID, MAC, WEBHOOK_ID, SendRequest, phone_device
 from .flow_helpers import suggested
 
 
@@ -106,9 +106,7 @@ async def test_reconfigure_mac(
     await hass.async_block_till_done()
     assert init_integration.data[CONF_MAC] == "001fc1000009"
     assert init_integration.unique_id == "001fc1000009"
-    device = device_registry.async_get_device_by_identifier(
-        (DOMAIN, ENTRY_ID), ENTRY_ID
-    )
+    device = phone_device(device_registry, ENTRY_ID)
     assert device is not None
     assert device.connections == {(dr.CONNECTION_NETWORK_MAC, "00:1f:c1:00:00:09")}
     # The phone now takes the new MAC's requests, and no longer the old one's.

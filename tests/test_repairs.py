@@ -12,7 +12,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.setup import async_setup_component
 
-from .conftest import ENTRY_ID, SendRequest
+from .conftest import ENTRY_ID, SendRequest, phone_device
 
 ISSUE_MAC = f"mac_mismatch_{ENTRY_ID}"
 
@@ -72,9 +72,7 @@ async def test_mac_mismatch_repair(
     await hass.async_block_till_done()
     assert init_integration.data[CONF_MAC] == "001fc1000001"
     assert init_integration.unique_id == "001fc1000001"
-    device = device_registry.async_get_device_by_identifier(
-        (DOMAIN, ENTRY_ID), ENTRY_ID
-    )
+    device = phone_device(device_registry)
     assert device is not None
     assert device.connections == {(dr.CONNECTION_NETWORK_MAC, "00:1f:c1:00:00:01")}
     assert issue_registry.async_get_issue(DOMAIN, ISSUE_MAC) is None

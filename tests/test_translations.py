@@ -51,7 +51,7 @@ def test_unverified_events_are_flagged_where_the_user_sees_them() -> None:
     texts = [
         EN["config"]["step"]["reconfigure_confirm"]["description"],
         EN["config"]["create_entry"]["default"],
-        EN["options"]["step"]["urls"]["description"],
+        EN["options"]["abort"]["urls"],
     ]
     for spec in EVENTS:
         label = f"{spec.p_code} ({spec.name}) is not confirmed"

@@ -11,7 +11,6 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sangoma_phone.const import (
-    DOMAIN,
     EVENT_PHONE,
 )
 from custom_components.sangoma_phone.protocol import EVENTS
@@ -19,7 +18,7 @@ from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
-from .conftest import ENTRY_ID, MAC, WEBHOOK_ID, SendRequest
+from .conftest import ENTRY_ID, MAC, WEBHOOK_ID, SendRequest, phone_device
 
 EVENT_ENTITY = "event.desk_phone_phone_event"
 LAST_EVENT = "sensor.desk_phone_last_event"
@@ -45,9 +44,7 @@ async def test_every_event_end_to_end(
     assert response.status == HTTPStatus.OK
     await hass.async_block_till_done()
 
-    device = device_registry.async_get_device_by_identifier(
-        (DOMAIN, ENTRY_ID), ENTRY_ID
-    )
+    device = phone_device(device_registry, ENTRY_ID)
     assert device is not None
     assert len(bus_events) == 1
     data = bus_events[0].data
@@ -181,9 +178,7 @@ async def test_device_learns_identity(
 ) -> None:
     """Model, firmware and IP reach the device and the IP sensor."""
     await send("registered", {"ip": "192.168.1.50", "model": "S505", "fw": "2.0.4.83"})
-    device = device_registry.async_get_device_by_identifier(
-        (DOMAIN, ENTRY_ID), ENTRY_ID
-    )
+    device = phone_device(device_registry, ENTRY_ID)
     assert device.model == "S505"
     assert device.sw_version == "2.0.4.83"
     assert device.configuration_url == "http://192.168.1.50"

@@ -2,7 +2,7 @@
 
 from typing import Any, override
 
-import probatio
+import voluptuous as vol
 
 from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult
 from homeassistant.const import CONF_NAME
@@ -59,12 +59,10 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
-                probatio.Schema(
+                vol.Schema(
                     {
-                        probatio.Required(
-                            CONF_NAME, default=DEFAULT_NAME
-                        ): TextSelector(),
-                        probatio.Optional(CONF_MAC): TextSelector(),
+                        vol.Required(CONF_NAME, default=DEFAULT_NAME): TextSelector(),
+                        vol.Optional(CONF_MAC): TextSelector(),
                     }
                 ),
                 user_input,
@@ -95,8 +93,8 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
             return self._create_phone(user_input[CONF_NAME], self._discovered_mac)
         return self.async_show_form(
             step_id="discovery_confirm",
-            data_schema=probatio.Schema(
-                {probatio.Required(CONF_NAME, default=DEFAULT_NAME): TextSelector()}
+            data_schema=vol.Schema(
+                {vol.Required(CONF_NAME, default=DEFAULT_NAME): TextSelector()}
             ),
             description_placeholders={
                 "ip": self._discovered_ip or "",
@@ -140,13 +138,11 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
-                probatio.Schema(
+                vol.Schema(
                     {
-                        probatio.Required(
-                            CONF_NAME, default=entry.title
-                        ): TextSelector(),
-                        probatio.Optional(CONF_MAC): TextSelector(),
-                        probatio.Optional(
+                        vol.Required(CONF_NAME, default=entry.title): TextSelector(),
+                        vol.Optional(CONF_MAC): TextSelector(),
+                        vol.Optional(
                             CONF_REGENERATE_WEBHOOK, default=False
                         ): BooleanSelector(),
                     }

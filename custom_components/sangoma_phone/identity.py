@@ -60,10 +60,13 @@ def async_pin_mac(hass: HomeAssistant, entry: ConfigEntry, mac: str | None) -> N
 
         hass.async_create_task(_async_adopt(), eager_start=False)
     registry = dr.async_get(hass)
-    if device := registry.async_get_device_by_identifier(
-        (DOMAIN, entry.entry_id), entry.entry_id
-    ):
-        registry.async_update_device(device.id, new_connections=_mac_connections(mac))
+    # (async_get_device_by_identifier is new in 2026.10, async_get_device
+    # deprecated there: this works on every supported release.)
+    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+        if (DOMAIN, entry.entry_id) in device.identifiers:
+            registry.async_update_device(
+                device.id, new_connections=_mac_connections(mac)
+            )
     ir.async_delete_issue(hass, DOMAIN, mac_mismatch_issue_id(entry.entry_id))
 
 

@@ -11,7 +11,7 @@ the listener is this phone's option.
 import ipaddress
 from typing import Any
 
-import probatio
+import voluptuous as vol
 
 from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
 from homeassistant.helpers.selector import (
@@ -95,10 +95,10 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
         return self.async_show_form(
             step_id="settings",
             data_schema=self.add_suggested_values_to_schema(
-                probatio.Schema(
+                vol.Schema(
                     {
-                        probatio.Required(CONF_LOCAL_ONLY): BooleanSelector(),
-                        probatio.Optional(CONF_ALLOWED_NETWORKS): TextSelector(
+                        vol.Required(CONF_LOCAL_ONLY): BooleanSelector(),
+                        vol.Optional(CONF_ALLOWED_NETWORKS): TextSelector(
                             TextSelectorConfig(multiple=True)
                         ),
                     }
@@ -157,15 +157,15 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
         return self.async_show_form(
             step_id="listener",
             data_schema=self.add_suggested_values_to_schema(
-                probatio.Schema(
+                vol.Schema(
                     {
-                        probatio.Required(CONF_LISTENER_ENABLED): BooleanSelector(),
-                        probatio.Required(CONF_LISTENER_PORT): NumberSelector(
+                        vol.Required(CONF_LISTENER_ENABLED): BooleanSelector(),
+                        vol.Required(CONF_LISTENER_PORT): NumberSelector(
                             NumberSelectorConfig(
                                 min=1, max=65535, step=1, mode=NumberSelectorMode.BOX
                             )
                         ),
-                        probatio.Required(CONF_USE_LISTENER): BooleanSelector(),
+                        vol.Required(CONF_USE_LISTENER): BooleanSelector(),
                     }
                 ),
                 suggested,

@@ -1,15 +1,18 @@
 """Repairs the user can fix from the UI."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import probatio
+import voluptuous as vol
 
-from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
+from homeassistant.components.repairs import RepairsFlow
 from homeassistant.core import HomeAssistant
 
 from .identity import async_mac_owner, async_pin_mac, pinned_mac
 from .protocol import format_mac
 from .views import NO_LOCAL_URL_ISSUE, async_check_local_url
+
+if TYPE_CHECKING:  # not importable on Home Assistant 2026.3
+    from homeassistant.components.repairs import RepairsFlowResult
 
 
 class NoLocalUrlRepairFlow(RepairsFlow):
@@ -31,7 +34,7 @@ class NoLocalUrlRepairFlow(RepairsFlow):
                 return self.async_create_entry(data={})
             errors["base"] = "still_no_local_url"
         return self.async_show_form(
-            step_id="confirm", data_schema=probatio.Schema({}), errors=errors
+            step_id="confirm", data_schema=vol.Schema({}), errors=errors
         )
 
 
@@ -66,7 +69,7 @@ class MacMismatchRepairFlow(RepairsFlow):
             return self.async_create_entry(data={})
         return self.async_show_form(
             step_id="confirm",
-            data_schema=probatio.Schema({}),
+            data_schema=vol.Schema({}),
             description_placeholders={
                 "name": entry.title,
                 "mac": format_mac(self._mac),
