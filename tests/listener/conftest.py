@@ -43,8 +43,11 @@ def sockets(socket_enabled: None) -> None:
 
 @pytest.fixture
 def any_loopback() -> Generator[None]:
-    """Allow connections to every loopback address (127.0.0.0/8, ::1) only."""
-    pytest_socket.socket_allow_hosts(["127.0.0.0/8", "::1"])
+    """Allow connections to the loopback addresses the tests use, and only those.
+
+    (Explicit addresses: older pytest-socket releases take no CIDR ranges.)
+    """
+    pytest_socket.socket_allow_hosts(["127.0.0.1", "127.0.0.2", "::1"])
     try:
         yield
     finally:
