@@ -6,11 +6,35 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.device_registry import DeviceEntry
 
-from .const import CONF_WEBHOOK_ID
+from .const import CONF_MAC, CONF_WEBHOOK_ID
 from .listener import DATA_LISTENER
 from .phone import SangomaPhoneConfigEntry
 
-TO_REDACT = {CONF_WEBHOOK_ID, "password", "url", "urls"}
+# Secrets, and what identifies the phone, its user or the people it talks to:
+# addresses, SIP accounts, callers' numbers and names. Counts and states stay.
+TO_REDACT = {
+    CONF_WEBHOOK_ID,
+    CONF_MAC,
+    "password",
+    "url",
+    "urls",
+    "host",
+    "ip",
+    "mac",
+    "detail",
+    "local_identity",
+    "active_user",
+    "active_host",
+    "account",
+    "accounts",
+    "call_id",
+    "remote",
+    "remote_name",
+    "remote_number",
+    "display_remote",
+    "last_missed_name",
+    "last_missed_number",
+}
 
 
 async def async_get_config_entry_diagnostics(
@@ -25,12 +49,20 @@ async def async_get_config_entry_diagnostics(
                 "data": dict(entry.data),
                 "options": dict(entry.options),
             },
-            "state": phone.state.as_dict(),
+            "state": _state(phone.state.as_dict()),
             **phone.counters.as_dict(),
             "listener": _listener(hass),
         },
         TO_REDACT,
     )
+
+
+def _state(state: dict[str, Any]) -> dict[str, Any]:
+    """Return the stored state with the calls as a list: their keys are call ids."""
+    calls = state.get("calls")
+    if isinstance(calls, dict):
+        state = {**state, "calls": list(calls.values())}
+    return state
 
 
 def _listener(hass: HomeAssistant) -> dict[str, Any]:
