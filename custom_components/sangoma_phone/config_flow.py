@@ -4,7 +4,7 @@ from typing import Any, override
 
 import voluptuous as vol
 
-from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
 from homeassistant.const import CONF_NAME
 from homeassistant.core import callback
 from homeassistant.helpers.selector import BooleanSelector, TextSelector
@@ -21,6 +21,7 @@ from .const import (
 from .flow_helpers import NO_LOCAL_URL, new_webhook_id, parse_mac, phone_urls
 from .identity import async_mac_owner, async_pin_mac, pinned_mac
 from .options_flow import SangomaPhoneOptionsFlow
+from .phone import SangomaPhoneConfigEntry
 from .protocol import format_mac, normalize_mac
 
 CONF_REGENERATE_WEBHOOK = "regenerate_webhook"
@@ -40,7 +41,9 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
     @staticmethod
     @callback
     @override
-    def async_get_options_flow(config_entry: ConfigEntry) -> SangomaPhoneOptionsFlow:
+    def async_get_options_flow(
+        config_entry: SangomaPhoneConfigEntry,
+    ) -> SangomaPhoneOptionsFlow:
         """Return the options flow."""
         return SangomaPhoneOptionsFlow()
 
