@@ -40,6 +40,9 @@ class BenchPath:
     bursts: list[Result] = field(default_factory=list)
     paced: list[Result] = field(default_factory=list)
     cpu_seconds: float = 0.0  # net of idle, over the bursts
+    cpu_gross_seconds: float = 0.0  # as read, idle included
+    cpu_wall_seconds: float = 0.0  # bursts and the waits for quiet after them
+    idle_rate: float = 0.0  # CPU seconds per second when idle
     accepted_total: int = 0  # every accepted request (warm-up, bursts, paced)
     events_received: int = 0
 
@@ -89,6 +92,13 @@ class BenchPath:
             "p99_ms": median(p99s),
             "rounds": {"max_rps": rates, "p50_ms": p50s, "p99_ms": p99s},
             "cpu_us_per_event": self.cpu_seconds / accepted * 1e6 if accepted else 0.0,
+            "cpu": {
+                "net_s": self.cpu_seconds,
+                "gross_s": self.cpu_gross_seconds,
+                "wall_s": self.cpu_wall_seconds,
+                "idle_rate": self.idle_rate,
+                "burst_accepted": accepted,
+            },
             "requests": sum(r.sent for r in self.bursts) + paced_sent,
             "accepted_total": self.accepted_total,
             "rejected": sum(

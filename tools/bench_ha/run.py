@@ -151,6 +151,8 @@ async def measure(
         path.count(await client.burst(path.stream.take(max(args.warmup, path.phones))))
     idle = await hass.idle_rate()
     print(f"idle CPU of Home Assistant: {idle * 100:.1f} % of a core", flush=True)
+    for path in paths:
+        path.idle_rate = idle
     per_round = max(1, args.requests // args.rounds)
     paced_round = max(1, args.paced // args.rounds)
     for round_no in range(args.rounds):
@@ -160,9 +162,10 @@ async def measure(
             cpu, started = hass.cpu_seconds(), time.monotonic()
             burst = await client.burst(path.stream.take(per_round))
             await hass.wait_quiet(idle)
-            path.cpu_seconds += (
-                hass.cpu_seconds() - cpu - idle * (time.monotonic() - started)
-            )
+            gross, wall = hass.cpu_seconds() - cpu, time.monotonic() - started
+            path.cpu_seconds += gross - idle * wall
+            path.cpu_gross_seconds += gross
+            path.cpu_wall_seconds += wall
             path.bursts.append(burst)
             path.count(burst)
             paced = await client.paced(path.stream.take(paced_round), args.rate)
