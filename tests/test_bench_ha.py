@@ -1,0 +1,76 @@
+"""The benchmark's pure parts: requests from a provisioning file, the report.
+
+The benchmark itself (scripts/bench --ha) runs a real Home Assistant and is
+not part of the test suite; these check only what it computes and prints.
+"""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from custom_components.sangoma_phone.protocol import event_urls, provisioning_xml
+from tools.bench_ha import report
+from tools.bench_ha.requests import (
+    CALL_CYCLE,
+    RequestStream,
+    templates_from_provisioning,
+)
+
+
+def _path(name: str, phones: int, cpu: float, rps: float, p99: float) -> dict:
+    return {
+        "path": name,
+        "label": name,
+        "phones": phones,
+        "cpu_us_per_event": cpu,
+        "max_rps": rps,
+        "p50_ms": p99 / 2,
+        "p99_ms": p99,
+        "rows_per_event": cpu / 1000,
+        "events_lost": 0 if name[0] in "ci" else None,
+    }
+
+
+PATHS = [
+    _path("a", 20, 100.0, 5000.0, 1.0),
+    _path("b", 20, 3000.0, 700.0, 8.0),
+    _path("i", 20, 1000.0, 2000.0, 6.0),
+    _path("c1", 1, 1500.0, 1000.0, 6.5),
+    _path("c20", 20, 1250.0, 1200.0, 7.0),
+    _path("c200", 200, 1400.0, 1100.0, 9.0),
+]
+
+
+def test_requests_follow_each_phones_call_cycle() -> None:
+    """Phones take turns; each phone's requests follow the call cycle."""
+    xml = provisioning_xml(event_urls("http://127.0.0.1:8123", "hook"))
+    path, templates = templates_from_provisioning(xml)
+    assert path == "/api/webhook/hook"
+    stream = RequestStream(templates, [(0, "00:50:58:00:00:00", path), (1, "x", path)])
+    urls = stream.take(len(CALL_CYCLE) * 2 + 2)
+    queries = [parse_qs(urlsplit(url).query) for url in urls]
+    assert [q["event"][0] for q in queries[0::2]] == [*CALL_CYCLE, CALL_CYCLE[0]]
+    assert {q["mac"][0] for q in queries[0::2]} == {"005058000000"}
+    assert queries[0]["dr"] == ["Caller & Sons 0"]  # percent-encoded, decoded back
+    assert queries[-2]["cid"] != queries[0]["cid"]  # the next call
+    assert stream.take(1) != urls[-1:]
+
+
+def test_ratios_take_path_c_at_20_phones() -> None:
+    """The ratios compare c at 20 phones with the ideal, DIY and floor."""
+    ratios = report.ratios(PATHS)
+    assert ratios["c_phones"] == 20
+    assert ratios["cpu c/i"] == pytest.approx(1.25)
+    assert ratios["cpu b/c"] == pytest.approx(2.4)
+    assert ratios["cpu c/a"] == pytest.approx(12.5)
+    assert ratios["p99 c-i ms"] == pytest.approx(1.0)
+
+
+def test_table_has_a_row_per_path() -> None:
+    """One Markdown row per path; no event count where none is expected."""
+    lines = report.table(PATHS, 100.0).splitlines()
+    assert lines[0].startswith("| path | CPU/event | max req/s | p50 @100/s")
+    assert len(lines) == 2 + len(PATHS)
+    assert lines[2] == "| a | 100 µs | 5000 | 0.5 ms | 1.0 ms | 0.10 | - |"
+    assert lines[6].endswith("| 1.25 | 0 |")
+    assert "cpu c/i" in report.ratio_lines(report.ratios(PATHS))

@@ -1,0 +1,153 @@
+"""scripts/bench --ha [--scale]: figures of a real Home Assistant, printed.
+
+Starts `hass` from .venv with the end-to-end harness (recorder on), measures
+the paths (a) floor, (b) DIY automation, (i) hand-written ideal and (c) this
+integration over N phones in one process and one run, prints a table and the
+ratios, writes JSON (.bench/) and draws docs/bench-ha.png. Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+from pathlib import Path
+import shutil
+import sys
+import tempfile
+
+from tests.e2e.harness import free_port
+
+from . import profiling, report, run, scale
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _counts(text: str) -> list[int]:
+    return [int(n) for n in text.split(",") if n]
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """Return the options."""
+    parser = argparse.ArgumentParser(prog="scripts/bench --ha", description=__doc__)
+    parser.add_argument(
+        "--scale", action="store_true", help="setup time and RSS per phone"
+    )
+    parser.add_argument(
+        "--phones",
+        type=_counts,
+        default=None,
+        help="phone counts of path c (default 1,20,200; --scale: 200,1000)",
+    )
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=4000,
+        help="burst requests per path, over all rounds (default 4000)",
+    )
+    parser.add_argument(
+        "--paced",
+        type=int,
+        default=1000,
+        help="paced requests per path, over all rounds (default 1000)",
+    )
+    parser.add_argument("--rate", type=float, default=100.0, help="paced rate, req/s")
+    parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds")
+    parser.add_argument(
+        "--connections", type=int, default=16, help="requests in flight"
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=100, help="warm-up requests per path"
+    )
+    parser.add_argument(
+        "--shared-phones",
+        type=int,
+        default=20,
+        help="phones whose requests paths a, b and i get",
+    )
+    parser.add_argument(
+        "--restarts",
+        type=int,
+        default=2,
+        help="--scale: restarts per count, the fastest counts",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="PATH",
+        default=None,
+        help="also profile one burst of a path (e.g. c20) with cProfile",
+    )
+    parser.add_argument("--profile-requests", type=int, default=2000)
+    parser.add_argument(
+        "--py-spy",
+        metavar="BIN",
+        default=None,
+        help="profile with this py-spy binary instead of cProfile",
+    )
+    parser.add_argument("--out", type=Path, default=ROOT / ".bench")
+    parser.add_argument("--chart", type=Path, default=ROOT / "docs" / "bench-ha.png")
+    parser.add_argument("--no-chart", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep hass's config dir")
+    args = parser.parse_args(argv)
+    args.phones = args.phones or ([200, 1000] if args.scale else [1, 20, 200])
+    args.port = free_port()
+    suffix = "collapsed" if args.py_spy else "pstats"
+    args.profile_out = args.out / f"profile-{args.profile}.{suffix}"
+    return args
+
+
+def main(argv: list[str]) -> int:
+    """Run the benchmark; print, write JSON and the chart."""
+    args = parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    config_dir = Path(tempfile.mkdtemp(prefix="hass-", dir=args.out))
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    load = os.getloadavg()
+    try:
+        if args.scale:
+            data = asyncio.run(scale.run(args, config_dir))
+            print(scale.table(data))
+            report.write_json(args.out / "ha-scale.json", data)
+            print(f"\nJSON: {args.out / 'ha-scale.json'}")
+            return 0
+        data = asyncio.run(run.run(args, config_dir))
+    finally:
+        if not args.keep:
+            shutil.rmtree(config_dir, ignore_errors=True)
+    ratios = report.ratios(data["paths"])
+    data |= {
+        "ratios": ratios,
+        "when": stamp,
+        "load_average_at_start": load,
+        "cpus": os.cpu_count(),
+        "options": {
+            k: v for k, v in vars(args).items() if isinstance(v, int | float | list)
+        },
+    }
+    print()
+    print(report.table(data["paths"], args.rate))
+    print(f"\nratios (c at {ratios['c_phones']} phones):")
+    print(report.ratio_lines(ratios))
+    print(f"\nrecorded event types: {data['recorded_event_types']}")
+    report.write_json(args.out / "ha.json", data)
+    print(f"\nJSON: {args.out / 'ha.json'}")
+    if not args.no_chart:
+        title = (
+            f"Sangoma Phone, Home Assistant with recorder, {stamp}, "
+            f"{os.cpu_count()} CPUs, load {load[0]:.1f}"
+        )
+        report.chart(data["paths"], args.chart, title)
+        print(f"chart: {args.chart}")
+    if args.profile and args.py_spy:
+        summary = profiling.summarize_collapsed(args.profile_out)
+        data["profile"] = summary
+        report.write_json(args.out / "ha.json", data)
+        profiling.print_summary(summary)
+    elif args.profile:
+        profiling.print_cprofile(args.profile_out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

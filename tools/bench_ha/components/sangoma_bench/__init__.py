@@ -1,0 +1,102 @@
+"""Benchmark-only paths for scripts/bench --ha; never shipped.
+
+- ``bench_floor``: a GET webhook that does nothing (the floor, path a);
+- ``bench_ideal``: a GET webhook that parses the phone's request and sets the
+  visible states (in call, ringing, call state, remote number, last event)
+  directly with ``hass.states.async_set``, plus one bus event (path i);
+- services ``sangoma_bench.profile_start`` / ``profile_stop`` run cProfile in
+  the event loop thread and dump the statistics to a file.
+"""
+
+from __future__ import annotations
+
+import cProfile
+from typing import Any
+
+from aiohttp import hdrs, web
+
+from homeassistant.components import webhook
+from homeassistant.core import HomeAssistant, ServiceCall, callback
+from homeassistant.helpers.typing import ConfigType
+
+DOMAIN = "sangoma_bench"
+FLOOR_ID = "bench_floor"
+IDEAL_ID = "bench_ideal"
+IDEAL_EVENT = "bench_ideal_event"
+
+# event key -> (call state, in call, ringing); None keeps what was there.
+_CALL: dict[str, tuple[str, bool, bool] | None] = {
+    "incoming_call": ("ringing", False, True),
+    "outgoing_call": ("dialing", True, False),
+    "established": ("connected", True, False),
+    "hold": ("held", True, False),
+    "unhold": ("connected", True, False),
+    "mute": None,
+    "unmute": None,
+    "terminated": ("idle", False, False),
+    "busy_to_idle": ("idle", False, False),
+}
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the two webhooks and the profiler services."""
+    methods = [hdrs.METH_GET]
+    webhook.async_register(
+        hass, DOMAIN, "floor", FLOOR_ID, _async_floor, local_only=True,
+        allowed_methods=methods,
+    )  # fmt: skip
+    webhook.async_register(
+        hass, DOMAIN, "ideal", IDEAL_ID, _async_ideal, local_only=True,
+        allowed_methods=methods,
+    )  # fmt: skip
+    profiler: dict[str, cProfile.Profile] = {}
+
+    @callback
+    def _start(call: ServiceCall) -> None:
+        profiler["p"] = cProfile.Profile()
+        profiler["p"].enable()
+
+    @callback
+    def _stop(call: ServiceCall) -> None:
+        if (profile := profiler.pop("p", None)) is not None:
+            profile.disable()
+            profile.dump_stats(call.data["path"])
+
+    hass.services.async_register(DOMAIN, "profile_start", _start)
+    hass.services.async_register(DOMAIN, "profile_stop", _stop)
+    return True
+
+
+async def _async_floor(
+    hass: HomeAssistant, webhook_id: str, request: web.Request
+) -> None:
+    """Do nothing (answered 200)."""
+
+
+async def _async_ideal(
+    hass: HomeAssistant, webhook_id: str, request: web.Request
+) -> web.Response:
+    """Set the visible states of the phone in the query, fire one event."""
+    query = request.query
+    key = query.get("event", "")
+    mac = query.get("mac", "")
+    if key not in _CALL or not mac:
+        return web.Response(status=400, text="Bad Request\n")
+    prefix = f"bench_ideal_{mac}"
+    states = hass.states
+    remote = query.get("remote", "")
+    number = remote.removeprefix("sip:").split("@", 1)[0]
+    if (call := _CALL[key]) is not None:
+        call_state, in_call, ringing = call
+        _set(states, f"binary_sensor.{prefix}_in_call", "on" if in_call else "off")
+        _set(states, f"binary_sensor.{prefix}_ringing", "on" if ringing else "off")
+        _set(states, f"sensor.{prefix}_call_state", call_state)
+    if number:
+        _set(states, f"sensor.{prefix}_remote_number", number)
+    _set(states, f"sensor.{prefix}_last_event", key)
+    hass.bus.async_fire(IDEAL_EVENT, {"event": key, "mac": mac, "remote": remote})
+    return web.Response(text="OK\n")
+
+
+def _set(states: Any, entity_id: str, state: str) -> None:
+    states.async_set(entity_id, state)

@@ -1,0 +1,238 @@
+"""The four paths in one Home Assistant, one run, interleaved rounds."""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from pathlib import Path
+import sqlite3
+import time
+from typing import Any
+
+from .hass import BenchHass, mac_of
+from .load import LoadClient, Result
+from .paths import IDEAL_EVENT, PATH_EVENT_TYPES, PHONE_EVENT, BenchPath
+from .profiling import PySpy
+from .requests import RequestStream, templates_from_provisioning
+
+DOMAIN = "sangoma_phone"
+
+
+async def add_phones(
+    hass: BenchHass, counts: list[int]
+) -> tuple[dict[str, str], list[list[tuple[int, str, str, str]]]]:
+    """Add a disjoint group of phones per count; return templates and groups.
+
+    Each phone is (index, MAC, webhook path, entry id); the URL templates come
+    from the first phone's provisioning file, each webhook path from its own.
+    """
+    templates: dict[str, str] = {}
+    groups = []
+    index = 0
+    for count in counts:
+        group = []
+        for _ in range(count):
+            mac = mac_of(index)
+            entry_id = await hass.add_entry(
+                DOMAIN, {"name": f"Bench phone {index}", "mac": mac}
+            )
+            path, found = templates_from_provisioning(await hass.provisioning(entry_id))
+            templates = templates or found
+            group.append((index, mac, path, entry_id))
+            index += 1
+        groups.append(group)
+    return templates, groups
+
+
+async def entity_ids_by_entry(hass: BenchHass) -> dict[str, set[str]]:
+    """Return the entity ids of each config entry."""
+    async with hass.websocket() as ws:
+        registry = await ws.call("config/entity_registry/list")
+    result: dict[str, set[str]] = {}
+    for entity in registry:
+        result.setdefault(entity["config_entry_id"], set()).add(entity["entity_id"])
+    return result
+
+
+def build_paths(
+    templates: dict[str, str],
+    groups: list[list[tuple[int, str, str, str]]],
+    entities: dict[str, set[str]],
+    shared: int,
+) -> list[BenchPath]:
+    """Return the paths: a, b and i over `shared` phones' requests, then c per N."""
+    simple = [(i, mac_of(i)) for i in range(shared)]
+
+    def stream(webhook: str) -> RequestStream:
+        path = f"/api/webhook/{webhook}"
+        return RequestStream(templates, [(i, mac, path) for i, mac in simple])
+
+    paths = [
+        BenchPath("a", stream("bench_floor"), shared),
+        BenchPath(
+            "b",
+            stream("bench_diy"),
+            shared,
+            entity_ids={"input_boolean.bench_in_call", "input_text.bench_remote"},
+        ),
+        BenchPath("i", stream("bench_ideal"), shared, entity_prefix="bench_ideal_"),
+    ]
+    for group in groups:
+        paths.append(
+            BenchPath(
+                f"c{len(group)}",
+                RequestStream(templates, [(i, mac, p) for i, mac, p, _ in group]),
+                len(group),
+                entity_ids={e for *_, entry in group for e in entities.get(entry, ())},
+                entry_ids={entry for *_, entry in group},
+            )
+        )
+    return paths
+
+
+def count_events(paths: list[BenchPath], events: list[dict[str, Any]]) -> None:
+    """Add the bus events the websocket subscriber got to their paths."""
+    by_entry = {entry: p for p in paths for entry in p.entry_ids}
+    ideal = next(p for p in paths if p.kind == "i")
+    for event in events:
+        if event["event_type"] == IDEAL_EVENT:
+            ideal.events_received += 1
+        elif (path := by_entry.get(event["data"].get("entry_id"))) is not None:
+            path.events_received += 1
+
+
+def recorder_rows(db: Path, paths: list[BenchPath]) -> dict[str, dict[str, Any]]:
+    """Return the states and events rows of each path, read from the database."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        states = conn.execute(
+            "SELECT m.entity_id, COUNT(*), COUNT(DISTINCT s.attributes_id) FROM states s "
+            "JOIN states_meta m ON s.metadata_id = m.metadata_id GROUP BY m.entity_id"
+        ).fetchall()
+        events = dict(
+            conn.execute(
+                "SELECT t.event_type, COUNT(*) FROM events e JOIN event_types t "
+                "ON e.event_type_id = t.event_type_id GROUP BY t.event_type"
+            ).fetchall()
+        )
+    kind_accepted = Counter[str]()
+    for path in paths:
+        kind_accepted[path.kind] += path.accepted_total
+    rows = {}
+    for path in paths:
+        state_rows = sum(n for entity, n, _ in states if path.owns_entity(entity))
+        # Distinct attribute sets: each new one is a state_attributes row.
+        attribute_rows = sum(a for entity, _, a in states if path.owns_entity(entity))
+        # Event rows are counted per kind (c's phones share one event type).
+        event_rows = sum(events.get(t, 0) for t in PATH_EVENT_TYPES[path.kind])
+        share = (
+            path.accepted_total / kind_accepted[path.kind] if path.accepted_total else 0
+        )
+        accepted = path.accepted_total or 1
+        rows[path.name] = {
+            "state_rows": state_rows,
+            "attribute_sets_per_event": attribute_rows / accepted,
+            "event_rows": round(event_rows * share),
+            "states_per_event": state_rows / accepted,
+            "events_per_event": event_rows * share / accepted,
+            "rows_per_event": (state_rows + event_rows * share) / accepted,
+        }
+    rows["_event_types"] = {"events": events}
+    return rows
+
+
+async def measure(
+    hass: BenchHass,
+    client: LoadClient,
+    paths: list[BenchPath],
+    args: argparse.Namespace,
+) -> None:
+    """Warm up, then the interleaved rounds: a burst (CPU, max rate), then paced."""
+    for path in paths:
+        path.count(await client.burst(path.stream.take(max(args.warmup, path.phones))))
+    idle = await hass.idle_rate()
+    print(f"idle CPU of Home Assistant: {idle * 100:.1f} % of a core", flush=True)
+    for path in paths:
+        path.idle_rate = idle
+    per_round = max(1, args.requests // args.rounds)
+    paced_round = max(1, args.paced // args.rounds)
+    for round_no in range(args.rounds):
+        shift = round_no % len(paths)
+        for path in paths[shift:] + paths[:shift]:
+            await hass.wait_quiet(idle)
+            cpu, started = hass.cpu_seconds(), time.monotonic()
+            burst = await client.burst(path.stream.take(per_round))
+            await hass.wait_quiet(idle)
+            gross, wall = hass.cpu_seconds() - cpu, time.monotonic() - started
+            path.cpu_seconds += gross - idle * wall
+            path.cpu_gross_seconds += gross
+            path.cpu_wall_seconds += wall
+            path.bursts.append(burst)
+            path.count(burst)
+            paced = await client.paced(path.stream.take(paced_round), args.rate)
+            path.paced.append(paced)
+            path.count(paced)
+            print(
+                f"round {round_no + 1}/{args.rounds} {path.name:>5}: "
+                f"{burst.rate:7.0f} req/s, paced p99 "
+                f"{sorted(paced.latencies)[int(len(paced.latencies) * 0.99) - 1] * 1e3:6.1f} ms",
+                flush=True,
+            )
+    await hass.wait_quiet(idle)
+
+
+async def profile(
+    hass: BenchHass, client: LoadClient, path: BenchPath, args: argparse.Namespace
+) -> Result:
+    """Run one burst of a path under py-spy (if given) or cProfile."""
+    urls = path.stream.take(args.profile_requests)
+    if args.py_spy:
+        async with PySpy(args.py_spy, hass.pid, args.profile_out):
+            return await client.burst(urls)
+    async with hass.api() as api:
+        await api.post("/api/services/sangoma_bench/profile_start", {})
+        result = await client.burst(urls)
+        await api.post(
+            "/api/services/sangoma_bench/profile_stop", {"path": str(args.profile_out)}
+        )
+    return result
+
+
+async def run(args: argparse.Namespace, config_dir: Path) -> dict[str, Any]:
+    """Start Home Assistant, measure every path, return the figures."""
+    hass = BenchHass(config_dir=config_dir, port=args.port)
+    hass.write_config()
+    hass.start()
+    try:
+        await hass.wait_until_running()
+        await hass.onboard()
+        await hass.wait_until_running()
+        started = time.monotonic()
+        templates, groups = await add_phones(hass, args.phones)
+        add_seconds = time.monotonic() - started
+        print(f"added {sum(args.phones)} phones in {add_seconds:.1f} s", flush=True)
+        paths = build_paths(
+            templates, groups, await entity_ids_by_entry(hass), args.shared_phones
+        )
+        async with (
+            hass.websocket() as ws,
+            LoadClient(hass.base_url, args.connections) as client,
+        ):
+            subs = [await ws.subscribe(PHONE_EVENT), await ws.subscribe(IDEAL_EVENT)]
+            await measure(hass, client, paths, args)
+            if args.profile:
+                target = next(p for p in paths if p.name == args.profile)
+                target.count(await profile(hass, client, target, args))
+                await hass.wait_quiet()
+            count_events(paths, [e for sub in subs for e in ws.drain(sub)])
+        code = hass.stop()
+        if code != 0:
+            raise RuntimeError(f"hass exited with {code}:\n{hass.log_tail()}")
+    finally:
+        hass.stop()
+    rows = recorder_rows(config_dir / "home-assistant_v2.db", paths)
+    return {
+        "paths": [p.summary(rows[p.name]) for p in paths],
+        "recorded_event_types": rows["_event_types"]["events"],
+        "phones_added_seconds": add_seconds,
+        "phones_added": sum(args.phones),
+    }
