@@ -55,8 +55,8 @@ async def async_setup_entry(
     stored = await store.async_load()
     machine = restore_machine(stored)
     device_id = async_setup_device(hass, entry, machine.state)
-    counters = RequestCounters.from_dict((stored or {}).get("counters"))
-    phone = SangomaPhone(hass, entry, store, machine, device_id, counters)
+    phone = SangomaPhone(hass, entry, store, machine, device_id)
+    phone.counters = RequestCounters.from_dict((stored or {}).get("counters"))
     async_check_local_url(hass)
     entry.runtime_data = phone
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from http import HTTPStatus
 import ipaddress
-import time
+from time import monotonic
 from types import MappingProxyType
 from typing import Final
 
@@ -111,12 +111,12 @@ class PhoneGate:
         self,
         hass: HomeAssistant,
         entry: ConfigEntry,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         """Check requests against the entry's options and pinned MAC."""
         self.hass = hass
         self.entry = entry
-        self._clock = clock
+        self._clock = clock or monotonic
         self._bucket = TokenBucket(rate_limit(entry))
         # Requests from other phones' MACs, since the phone was pinned to one.
         self._foreign_macs: Counter[str] = Counter()

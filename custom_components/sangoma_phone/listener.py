@@ -19,7 +19,7 @@ and at least one phone is loaded.
 import asyncio
 import hmac
 from http import HTTPStatus
-import time
+from time import monotonic
 from typing import Final
 
 from yarl import URL
@@ -203,7 +203,7 @@ class PhoneListener:
 
     def _take_unmatched(self, source: str | None) -> bool:
         """Return whether a request that matches no phone may be answered."""
-        verdict, _ = self._unmatched.take(source or "?", time.monotonic())
+        verdict, _ = self._unmatched.take(source or "?", monotonic())
         if verdict is Verdict.REFUSE_FLOOD_START:
             self._log_once(
                 f"flood:{source}",

@@ -90,9 +90,8 @@ class SangomaPhone:
         store: Store[dict[str, Any]],
         machine: PhoneStateMachine,
         device_id: str,
-        counters: RequestCounters | None = None,
     ) -> None:
-        """Hold the phone's state (and restored counters); its device exists."""
+        """Hold the phone's state; its device exists already."""
         self.hass = hass
         self.entry = entry
         # The id the webhook is registered under; entry data may change first
@@ -101,7 +100,8 @@ class SangomaPhone:
         self.device_id = device_id
         self.machine = machine
         self.gate = PhoneGate(hass, entry)
-        self.counters = counters or RequestCounters()
+        # Stored with the state; async_setup_entry restores them.
+        self.counters = RequestCounters()
         self.signal: SignalType[PhoneUpdate] = SignalType(
             f"{DOMAIN}_update_{entry.entry_id}"
         )

@@ -54,8 +54,7 @@ def test_parser_raises_only_its_own_error(raw: str | bytes) -> None:
     """Any str or bytes: a ParsedRequest or a QueryError, nothing else."""
     try:
         result = parse_query(raw)
-    except QueryError as err:
-        assert err.reason
+    except QueryError:
         return
     assert isinstance(result, ParsedRequest)
     assert result.event.key in EVENT_KEYS
@@ -84,8 +83,8 @@ def test_well_formed_queries_parse(names: list[str], data: st.DataObject) -> Non
 
 
 TIMES = st.datetimes(
-    min_value=datetime(2000, 1, 1),
-    max_value=datetime(2100, 1, 1),
+    min_value=datetime(2000, 1, 1),  # noqa: DTZ001 (hypothesis wants naive bounds)
+    max_value=datetime(2100, 1, 1),  # noqa: DTZ001
     timezones=st.just(UTC),
 )
 OPT_TEXT = st.none() | st.text(min_size=1, max_size=30)
