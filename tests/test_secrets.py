@@ -85,7 +85,7 @@ async def test_no_secret_in_logs_or_diagnostics(
         "event=incoming_call&mac=001fc1aabbcc&cid=1&remote=1002",
         f"event=dnd_on&mac={webhook_id}&ip=x%zz%FF&remote={webhook_id}",
         f"event={webhook_id}",
-        "event=answered&event=hang_up",
+        "event=established&event=terminated",
         "nothing=at_all",
         "event=" + "x" * 9000,
         *["event=dnd_on&mac=001fc1000001"] * 4,  # another phone: repair
@@ -110,7 +110,7 @@ async def test_no_secret_in_logs_or_diagnostics(
     )
     await hass.async_block_till_done()
     for target in (
-        f"{path}?event=hang_up".encode(),
+        f"{path}?event=terminated".encode(),
         path.encode() + b"x?event=dnd_on",
         b"/" + webhook_id.encode() * 200,
         path.encode() + b"?" + b"a" * 9000,

@@ -110,11 +110,11 @@ async def fuzz_phone(hass_instance: HassInstance, phone: Phone) -> Phone:
         )
         == 200
     )
-    assert await get_status(port, fuzz, b"event=answered&mac=" + mac) == 200
+    assert await get_status(port, fuzz, b"event=established&mac=" + mac) == 200
     await restart_with_trusted_proxy(hass_instance)  # mid-call
     after = await call_state(hass_instance, fuzz)
     assert after["ringing"] == "off"
-    assert await get_status(port, fuzz, b"event=hang_up&mac=" + mac) == 200
+    assert await get_status(port, fuzz, b"event=terminated&mac=" + mac) == 200
     await asyncio.sleep(0.5)
     assert (await call_state(hass_instance, fuzz))["call_state"] == "idle"
     return fuzz
@@ -141,6 +141,7 @@ async def test_refused_requests_change_nothing(
                     path_of(fuzz_phone),
                     PHONE_MAC_DIGITS.encode(),
                     REFUSED_COUNT // 2,
+                    proxied=name == "webhook",
                 )
                 outcomes[name] = await send_all(target, items)
             await asyncio.sleep(1)
@@ -178,8 +179,8 @@ async def test_random_requests(hass_instance: HassInstance, fuzz_phone: Phone) -
     mac = fuzz_phone.mac_digits.encode()
     for query in (
         b"event=incoming_call&cid=9&remote=77",
-        b"event=answered&cid=9",
-        b"event=hang_up&cid=9",
+        b"event=established&cid=9",
+        b"event=terminated&cid=9",
     ):
         assert (
             await get_status(hass_instance.port, fuzz_phone, query + b"&mac=" + mac)
