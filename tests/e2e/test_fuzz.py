@@ -14,7 +14,13 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from .conftest import PHONE_MAC_DIGITS, Phone, added_phone, webhook_id_of
+from .conftest import (
+    PHONE_MAC_DIGITS,
+    Phone,
+    added_phone,
+    set_rate_limit,
+    webhook_id_of,
+)
 from .fuzz import (
     FLOOD_COUNT,
     HOST,
@@ -36,19 +42,6 @@ FUZZ_MAC = "00:50:58:77:00:01"
 FLOOD_MAC = "00:50:58:77:00:02"
 ALLOWED = {200, 400, 403, 404, 405, 413, 414, 429, 431, 501, 505}
 SUMMARY: dict[str, Any] = {}
-
-
-async def set_rate(instance: HassInstance, phone: Phone, rate: int) -> None:
-    """Set the phone's rate limit through the options flow, as the UI does."""
-    async with instance.api() as api:
-        menu = await api.post(
-            "/api/config/config_entries/options/flow", {"handler": phone.entry_id}
-        )
-        path = f"/api/config/config_entries/options/flow/{menu['flow_id']}"
-        await api.post(path, {"next_step_id": "settings"})
-        result = await api.post(path, {"local_only": True, "rate_limit": rate})
-        assert result["type"] == "create_entry", result
-    await asyncio.sleep(1)  # the entry reloads
 
 
 async def restart_with_trusted_proxy(instance: HassInstance) -> None:
@@ -101,7 +94,7 @@ async def fuzz_phone(hass_instance: HassInstance, phone: Phone) -> Phone:
     """A phone for the fuzzing, rate limit raised; HA restarted mid-call."""
     allow_loopback_sockets()
     fuzz = await added_phone(hass_instance, "E2E fuzz", FUZZ_MAC)
-    await set_rate(hass_instance, fuzz, 1000)
+    await set_rate_limit(hass_instance, fuzz, 1000)
     mac = fuzz.mac_digits.encode()
     port = hass_instance.port
     assert (
