@@ -10,6 +10,7 @@ from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
+from .counters import RequestCounters
 from .identity import async_setup_device, mac_mismatch_issue_id
 from .listener import DATA_LISTENER, PhoneListener, async_remove_listener_settings
 from .phone import SangomaPhone, SangomaPhoneConfigEntry, phone_store, restore_machine
@@ -51,9 +52,11 @@ async def async_setup_entry(
 ) -> bool:
     """Set up a phone: restore its state, create its device, open its webhook."""
     store = phone_store(hass, entry.entry_id)
-    machine = restore_machine(await store.async_load())
+    stored = await store.async_load()
+    machine = restore_machine(stored)
     device_id = async_setup_device(hass, entry, machine.state)
     phone = SangomaPhone(hass, entry, store, machine, device_id)
+    phone.counters = RequestCounters.from_dict((stored or {}).get("counters"))
     async_check_local_url(hass)
     entry.runtime_data = phone
 

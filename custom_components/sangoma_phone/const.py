@@ -18,6 +18,7 @@ CONF_MAC: Final = "mac"
 CONF_LOCAL_ONLY: Final = "local_only"
 CONF_ALLOWED_NETWORKS: Final = "allowed_networks"
 CONF_USE_LISTENER: Final = "use_listener"
+CONF_RATE_LIMIT: Final = "rate_limit"  # requests a second (protocol.ratelimit)
 DEFAULT_LOCAL_ONLY: Final = True
 
 # The phone listener: one per Home Assistant instance, settings in one Store

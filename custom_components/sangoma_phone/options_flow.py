@@ -28,6 +28,7 @@ from .const import (
     CONF_LISTENER_ENABLED,
     CONF_LISTENER_PORT,
     CONF_LOCAL_ONLY,
+    CONF_RATE_LIMIT,
     CONF_USE_LISTENER,
     CONF_WEBHOOK_ID,
     DEFAULT_LOCAL_ONLY,
@@ -35,6 +36,7 @@ from .const import (
 )
 from .flow_helpers import NO_LOCAL_URL, phone_urls
 from .listener import DATA_LISTENER, ListenerSettings
+from .protocol.ratelimit import DEFAULT_RATE, MAX_RATE, MIN_RATE
 
 NONE_SHOWN = "—"  # an empty list of phones in a description
 
@@ -68,7 +70,7 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
     async def async_step_settings(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Change local-only and the allowed networks."""
+        """Change local-only, the allowed networks and the rate limit."""
         errors: dict[str, str] = {}
         options = self.config_entry.options
         if user_input is not None:
@@ -86,11 +88,15 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
                         **options,
                         CONF_LOCAL_ONLY: user_input[CONF_LOCAL_ONLY],
                         CONF_ALLOWED_NETWORKS: networks,
+                        CONF_RATE_LIMIT: int(
+                            user_input.get(CONF_RATE_LIMIT, DEFAULT_RATE)
+                        ),
                     }
                 )
         suggested = user_input or {
             CONF_LOCAL_ONLY: options.get(CONF_LOCAL_ONLY, DEFAULT_LOCAL_ONLY),
             CONF_ALLOWED_NETWORKS: options.get(CONF_ALLOWED_NETWORKS, []),
+            CONF_RATE_LIMIT: options.get(CONF_RATE_LIMIT, DEFAULT_RATE),
         }
         return self.async_show_form(
             step_id="settings",
@@ -100,6 +106,15 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
                         vol.Required(CONF_LOCAL_ONLY): BooleanSelector(),
                         vol.Optional(CONF_ALLOWED_NETWORKS): TextSelector(
                             TextSelectorConfig(multiple=True)
+                        ),
+                        vol.Optional(CONF_RATE_LIMIT): NumberSelector(
+                            NumberSelectorConfig(
+                                min=MIN_RATE,
+                                max=MAX_RATE,
+                                step=1,
+                                mode=NumberSelectorMode.BOX,
+                                unit_of_measurement="requests/s",
+                            )
                         ),
                     }
                 ),

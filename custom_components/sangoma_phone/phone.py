@@ -100,6 +100,7 @@ class SangomaPhone:
         self.device_id = device_id
         self.machine = machine
         self.gate = PhoneGate(hass, entry)
+        # Stored with the state; async_setup_entry restores them.
         self.counters = RequestCounters()
         self.signal: SignalType[PhoneUpdate] = SignalType(
             f"{DOMAIN}_update_{entry.entry_id}"
@@ -128,6 +129,8 @@ class SangomaPhone:
         `statuses` is how the transport answers each refusal of the gate.
         """
         if refusal := self.gate.check_source(source, cloud=cloud):
+            return self._reject(refusal, source, statuses)
+        if refusal := self.gate.check_rate(source):  # logged once per flood
             return self._reject(refusal, source, statuses)
         try:
             request = parse_query(raw_query)
@@ -160,6 +163,9 @@ class SangomaPhone:
         self, reason: str, detail: str, source: str | None, status: HTTPStatus
     ) -> HTTPStatus:
         self.counters.count_rejection(reason, detail, dt_util.utcnow())
+        self._store.async_delay_save(self._data_to_store, STORAGE_SAVE_DELAY)
+        if reason == Rejection.RATE_LIMITED:
+            return status
         self._log_once(
             f"reject:{reason}:{detail}",
             "%s: rejected a request from %s: %s%s (nothing was changed)",
@@ -191,7 +197,7 @@ class SangomaPhone:
 
     @callback
     def _data_to_store(self) -> dict[str, Any]:
-        return {"state": self.state.as_dict()}
+        return {"state": self.state.as_dict(), "counters": self.counters.as_dict()}
 
     @callback
     def async_clear_missed_calls(self) -> None:

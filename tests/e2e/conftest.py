@@ -1,5 +1,6 @@
 """Fixtures for the end-to-end tests: one real Home Assistant for the session."""
 
+import asyncio
 from collections.abc import AsyncIterator, Generator
 from dataclasses import dataclass
 import re
@@ -215,7 +216,23 @@ async def added_phone(instance: HassInstance, name: str, mac: str) -> Phone:
 async def phone(hass_instance: HassInstance) -> Phone:
     """A phone added through the config flow REST API, URLs from its file."""
     allow_loopback_sockets()
-    return await added_phone(hass_instance, PHONE_NAME, PHONE_MAC)
+    added = await added_phone(hass_instance, PHONE_NAME, PHONE_MAC)
+    # The scenarios are played back to back, far faster than a phone sends.
+    await set_rate_limit(hass_instance, added, 1000)
+    return added
+
+
+async def set_rate_limit(instance: HassInstance, phone: Phone, rate: int) -> None:
+    """Set the phone's rate limit through the options flow, as the UI does."""
+    async with instance.api() as api:
+        menu = await api.post(
+            "/api/config/config_entries/options/flow", {"handler": phone.entry_id}
+        )
+        path = f"/api/config/config_entries/options/flow/{menu['flow_id']}"
+        await api.post(path, {"next_step_id": "settings"})
+        result = await api.post(path, {"local_only": True, "rate_limit": rate})
+        assert result["type"] == "create_entry", result
+    await asyncio.sleep(1)  # the entry reloads
 
 
 def webhook_id_of(url: str) -> str:
