@@ -190,5 +190,5 @@ async def test_counters_survive_a_restart(
     )
     assert diagnostics["event_counts"] == {"dnd_on": 1}
     assert diagnostics["rejected_counts"] == {"mac_mismatch": 1}
-    assert diagnostics["last_rejected"]["detail"] == "00:1f:c1:00:00:00"
+    assert diagnostics["last_rejected"]["reason"] == "mac_mismatch"  # detail redacted
     assert MAC not in str(diagnostics["rejected_counts"])
