@@ -18,7 +18,9 @@ from custom_components.sangoma_phone.protocol.query import PhoneVariables
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def _send(machine: PhoneStateMachine, event: str, user: str = "", host: str = "") -> frozenset[str]:
+def _send(
+    machine: PhoneStateMachine, event: str, user: str = "", host: str = ""
+) -> frozenset[str]:
     query = f"event={event}&mac=001fc1aabbcc"
     if user:
         query += f"&au={user}"
@@ -28,7 +30,9 @@ def _send(machine: PhoneStateMachine, event: str, user: str = "", host: str = ""
 
 
 def test_account_of() -> None:
-    assert account_of(PhoneVariables(active_user="1001", active_host="pbx")) == "1001@pbx"
+    assert (
+        account_of(PhoneVariables(active_user="1001", active_host="pbx")) == "1001@pbx"
+    )
     assert account_of(PhoneVariables(active_user="1001")) == "1001"
     assert account_of(PhoneVariables(active_host="pbx")) is None
     assert account_of(PhoneVariables()) is None
@@ -71,6 +75,8 @@ def test_accounts_bounded_and_persisted() -> None:
     assert "0@pbx" not in machine.state.accounts
     restored = PhoneState.from_dict(machine.state.as_dict())
     assert restored.accounts == machine.state.accounts
-    damaged = PhoneState.from_dict({"accounts": {"a": "registered", "b": "bogus", 3: "registered"}})
+    damaged = PhoneState.from_dict(
+        {"accounts": {"a": "registered", "b": "bogus", 3: "registered"}}
+    )
     assert damaged.accounts == {"a": Registration.REGISTERED}
     assert PhoneState.from_dict({"accounts": ["x"]}).accounts == {}

@@ -112,9 +112,7 @@ def shown_events(*, unverified: bool = False) -> tuple[EventSpec, ...]:
     return tuple(e for e in EVENTS if e.verified or unverified)
 
 
-def group_events(
-    group: UrlGroup, *, unverified: bool = False
-) -> tuple[EventSpec, ...]:
+def group_events(group: UrlGroup, *, unverified: bool = False) -> tuple[EventSpec, ...]:
     """Return a group's events, in P-code order."""
     return tuple(
         e for e in shown_events(unverified=unverified) if GROUP_OF[e.key] is group

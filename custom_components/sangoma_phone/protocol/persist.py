@@ -166,7 +166,6 @@ def _accounts(value: object) -> dict[str, Registration]:
     accounts = {
         key: state
         for key, item in value.items()
-        if isinstance(key, str)
-        and (state := _enum(Registration, item)) is not None
+        if isinstance(key, str) and (state := _enum(Registration, item)) is not None
     }
     return dict(list(accounts.items())[-MAX_ACCOUNTS:])
