@@ -49,9 +49,10 @@ def test_event_types_are_the_event_keys() -> None:
 def test_unverified_events_are_flagged_where_the_user_sees_them() -> None:
     """The opt-in option names exactly the events the catalogue marks unverified."""
     option = EN["options"]["step"]["settings"]
-    text = option["data"]["include_ip_changed"] + option["data_description"][
-        "include_ip_changed"
-    ]
+    text = (
+        option["data"]["include_ip_changed"]
+        + option["data_description"]["include_ip_changed"]
+    )
     for spec in EVENTS:
         assert (spec.p_code in text) is not spec.verified, spec.key
 

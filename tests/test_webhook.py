@@ -170,7 +170,9 @@ async def test_register_failed(hass: HomeAssistant, send: SendRequest) -> None:
     """A failed registration shows the phone as not registered."""
     await send("registered")
     await send("register_failed")
-    assert hass.states.get("binary_sensor.desk_phone_sip_registration").state == STATE_OFF
+    assert (
+        hass.states.get("binary_sensor.desk_phone_sip_registration").state == STATE_OFF
+    )
 
 
 async def test_device_learns_identity(

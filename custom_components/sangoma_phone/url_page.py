@@ -21,6 +21,7 @@ from .protocol.feeds import (
     MINIMAL,
     UrlGroup,
     entity_list,
+    feed_table,
     group_entities,
     group_events,
 )
@@ -86,6 +87,7 @@ def url_placeholders(
         "urls": grouped_urls(urls, unverified=unverified),
         "count": str(len(urls)),
         "minimal_count": str(len(MINIMAL)),
+        "feed_table": feed_table(),
         "provisioning_link": "",
         "url_list_link": "",
     }
