@@ -88,6 +88,12 @@ class DuplicatePhoneRepairFlow(RepairsFlow):
     async def async_step_init(
         self, user_input: dict[str, str] | None = None
     ) -> RepairsFlowResult:
+        """Start with the confirmation (the init data is the issue, not input)."""
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(
+        self, user_input: dict[str, str] | None = None
+    ) -> RepairsFlowResult:
         """Merge when the user confirms."""
         entries = self.hass.config_entries
         duplicate = entries.async_get_entry(self._entry_id)
@@ -98,7 +104,7 @@ class DuplicatePhoneRepairFlow(RepairsFlow):
             await async_merge(self.hass, duplicate, owner)
             return self.async_create_entry(data={})
         return self.async_show_form(
-            step_id="init",
+            step_id="confirm",
             data_schema=vol.Schema({}),
             description_placeholders={"name": duplicate.title, "other": owner.title},
         )
