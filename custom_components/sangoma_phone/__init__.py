@@ -11,10 +11,17 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
 from .counters import RequestCounters
+from .duplicates import duplicate_issue_id
 from .identity import async_setup_device, mac_mismatch_issue_id
 from .listener import DATA_LISTENER, PhoneListener, async_remove_listener_settings
 from .phone import SangomaPhone, SangomaPhoneConfigEntry, phone_store, restore_machine
-from .views import NO_LOCAL_URL_ISSUE, ProvisioningView, async_check_local_url
+from .stale_urls import async_check_stale_urls, stale_urls_issue_id
+from .views import (
+    NO_LOCAL_URL_ISSUE,
+    ProvisioningView,
+    UrlListView,
+    async_check_local_url,
+)
 from .webhook import async_register_webhook, async_unregister_webhook
 
 PLATFORMS: list[Platform] = [
@@ -31,6 +38,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the provisioning file download; load the phone listener."""
     hass.http.register_view(ProvisioningView())
+    hass.http.register_view(UrlListView())
     listener = hass.data[DATA_LISTENER] = await PhoneListener.async_load(hass)
 
     async def _async_stop_listener(event: Event) -> None:
@@ -42,6 +50,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     def _async_core_config_updated(event: Event) -> None:
         if hass.config_entries.async_loaded_entries(DOMAIN):
             async_check_local_url(hass)
+            async_check_stale_urls(hass)
 
     hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, _async_core_config_updated)
     return True
@@ -58,6 +67,7 @@ async def async_setup_entry(
     phone = SangomaPhone(hass, entry, store, machine, device_id)
     phone.counters = RequestCounters.from_dict((stored or {}).get("counters"))
     async_check_local_url(hass)
+    async_check_stale_urls(hass, [entry])
     entry.runtime_data = phone
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -82,7 +92,8 @@ async def async_remove_entry(
 ) -> None:
     """Delete the phone's stored state; the listener's after the last phone."""
     await phone_store(hass, entry.entry_id).async_remove()
-    ir.async_delete_issue(hass, DOMAIN, mac_mismatch_issue_id(entry.entry_id))
+    for issue_id in (mac_mismatch_issue_id, stale_urls_issue_id, duplicate_issue_id):
+        ir.async_delete_issue(hass, DOMAIN, issue_id(entry.entry_id))
     if not hass.config_entries.async_entries(DOMAIN):
         await async_remove_listener_settings(hass)
         ir.async_delete_issue(hass, DOMAIN, NO_LOCAL_URL_ISSUE)

@@ -18,6 +18,7 @@ TO_REDACT = {
     "password",
     "url",
     "urls",
+    "url_base",
     "host",
     "ip",
     "mac",

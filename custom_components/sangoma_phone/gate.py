@@ -32,6 +32,7 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
+from .duplicates import async_raise_duplicate
 from .identity import async_mac_owner, async_pin_mac, mac_mismatch_issue_id, pinned_mac
 from .protocol import ParsedRequest, format_mac
 from .protocol.ratelimit import DEFAULT_RATE, TokenBucket, Verdict
@@ -160,7 +161,8 @@ class PhoneGate:
             return None
         pinned = pinned_mac(self.entry)
         if pinned is None:
-            if async_mac_owner(self.hass, mac, self.entry.entry_id) is not None:
+            if owner := async_mac_owner(self.hass, mac, self.entry.entry_id):
+                async_raise_duplicate(self.hass, self.entry, owner, mac)
                 return Refusal(Rejection.MAC_IN_USE, format_mac(mac))
             LOGGER.info(
                 "%s: learned the phone's MAC address %s",

@@ -37,7 +37,8 @@ from .protocol import (
     QueryError,
     parse_query,
 )
-from .protocol.query import MAX_QUERY_LENGTH
+from .protocol.accounts import account_of
+from .protocol.query import AMP_SEPARATOR, MAX_QUERY_LENGTH
 
 __all__ = [
     "MAX_BODY",
@@ -52,6 +53,12 @@ __all__ = [
 ]
 
 type SangomaPhoneConfigEntry = ConfigEntry[SangomaPhone]
+
+AMP_HINT: Final = (
+    ". Its URLs hold '&amp;' where '&' belongs: they were copied out of the"
+    " provisioning file. The values were read as meant; enter the URLs again"
+    " from Configure > Show the phone's URLs (or the text list)"
+)
 
 # The longest request body accepted: the query parser's own limit.
 MAX_BODY: Final = MAX_QUERY_LENGTH
@@ -137,12 +144,14 @@ class SangomaPhone:
         except QueryError as err:
             return self._count_rejection(err.reason, "", source, HTTPStatus.BAD_REQUEST)
         for problem in request.problems:
+            self.counters.count_problem(problem)
             self._log_once(
                 f"problem:{problem}",
-                "%s: request from %s: %s (the event was accepted)",
+                "%s: request from %s: %s (the event was accepted)%s",
                 self.entry.title,
                 source,
                 problem,
+                AMP_HINT if problem == AMP_SEPARATOR else "",
             )
         if refusal := self.gate.check_mac(request, source):
             return self._reject(refusal, source, statuses)
@@ -191,6 +200,7 @@ class SangomaPhone:
                 "entry_id": self.entry.entry_id,
                 "event": request.event.key,
                 "p_code": request.event.p_code,
+                "account": account_of(request.variables),
                 **request.variables.as_dict(),
             },
         )

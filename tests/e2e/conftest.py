@@ -170,10 +170,42 @@ async def add_phone(
         assert form["step_id"] == "user"
         assert [field["name"] for field in form["data_schema"]] == ["name", "mac"]
         user_input = {"name": name} | ({"mac": mac} if mac else {})
-        result: dict[str, Any] = await api.post(
+        shown = await api.post(
             f"/api/config/config_entries/flow/{form['flow_id']}", user_input
         )
+        # Every URL is shown in a step of its own, before the phone is added.
+        assert shown["type"] == "form", shown
+        assert shown["step_id"] == "urls"
+        result: dict[str, Any] = await api.post(
+            f"/api/config/config_entries/flow/{form['flow_id']}", {}
+        )
+        result["urls_step"] = shown
         return result
+
+
+async def opt_in_unverified(instance: HassInstance, entry_id: str) -> None:
+    """Include P3734 (IP Changed) in the phone's URLs, as a user opts in."""
+    async with instance.api() as api:
+        menu = await api.post(
+            "/api/config/config_entries/options/flow", {"handler": entry_id}
+        )
+        form = await api.post(
+            f"/api/config/config_entries/options/flow/{menu['flow_id']}",
+            {"next_step_id": "settings"},
+        )
+        done = await api.post(
+            f"/api/config/config_entries/options/flow/{form['flow_id']}",
+            {"local_only": True, "include_ip_changed": True},
+        )
+        assert done["type"] == "create_entry", done
+    # The options reload the phone: wait until it is loaded again.
+    for _ in range(100):
+        async with instance.api() as api:
+            entries = await instance.entries(api, DOMAIN)
+        if any(e["entry_id"] == entry_id and e["state"] == "loaded" for e in entries):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{entry_id} did not load again")
 
 
 async def phone_entities(
@@ -199,6 +231,8 @@ async def added_phone(instance: HassInstance, name: str, mac: str) -> Phone:
     result = await add_phone(instance, name, mac)
     assert result["type"] == "create_entry", result
     entry_id = result["result"]["entry_id"]
+    # The simulator plays every event, P3734 (opt-in) too.
+    await opt_in_unverified(instance, entry_id)
     url = f"{instance.base_url}/api/sangoma_phone/{entry_id}/provisioning.xml"
     urls = await load_provisioning(url, token=instance.token)
     entities, device_id = await phone_entities(instance, entry_id)
