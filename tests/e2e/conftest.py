@@ -257,14 +257,22 @@ async def phone(hass_instance: HassInstance) -> Phone:
 
 
 async def set_rate_limit(instance: HassInstance, phone: Phone, rate: int) -> None:
-    """Set the phone's rate limit through the options flow, as the UI does."""
+    """Set the phone's rate limit through the options flow, as the UI does.
+
+    The other settings are submitted as the form suggests them (unchanged).
+    """
     async with instance.api() as api:
         menu = await api.post(
             "/api/config/config_entries/options/flow", {"handler": phone.entry_id}
         )
         path = f"/api/config/config_entries/options/flow/{menu['flow_id']}"
-        await api.post(path, {"next_step_id": "settings"})
-        result = await api.post(path, {"local_only": True, "rate_limit": rate})
+        form = await api.post(path, {"next_step_id": "settings"})
+        values = {
+            field["name"]: field["description"]["suggested_value"]
+            for field in form["data_schema"]
+            if "suggested_value" in (field.get("description") or {})
+        }
+        result = await api.post(path, {**values, "rate_limit": rate})
         assert result["type"] == "create_entry", result
     await asyncio.sleep(1)  # the entry reloads
 
