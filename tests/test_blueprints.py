@@ -2,10 +2,10 @@
 real webhook requests."""
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 import shutil
 from typing import Any
-from collections.abc import Callable
 
 import pytest
 from pytest_homeassistant_custom_component.common import async_mock_service
@@ -64,7 +64,7 @@ async def _settle() -> None:
 async def _until(done: Callable[[], bool]) -> None:
     """Wait until `done()` (actions that load a platform need the executor)."""
     async with asyncio.timeout(10):
-        while not done():
+        while not done():  # noqa: ASYNC110
             await asyncio.sleep(0.01)
 
 
@@ -134,9 +134,7 @@ async def test_busy_light(hass: HomeAssistant, send: SendRequest) -> None:
 
 
 @pytest.mark.usefixtures("init_integration")
-async def test_missed_call_notification(
-    hass: HomeAssistant, send: SendRequest
-) -> None:
+async def test_missed_call_notification(hass: HomeAssistant, send: SendRequest) -> None:
     """The notify entity and the user's own action get caller name and number."""
     send_message = async_mock_service(hass, "notify", "send_message")
     own = async_mock_service(hass, "notify", "mobile_app_phone")

@@ -11,7 +11,9 @@ from .conftest import SendRequest
 CALL = {"remote": "sip:1002@pbx.example", "cid": "c1"}
 
 # condition key -> (requests that make it pass, requests that make it fail again)
-CASES: dict[str, tuple[list[tuple[str, dict[str, str]]], list[tuple[str, dict[str, str]]]]] = {
+CASES: dict[
+    str, tuple[list[tuple[str, dict[str, str]]], list[tuple[str, dict[str, str]]]]
+] = {
     "is_ringing": ([("incoming_call", CALL)], [("established", CALL)]),
     "is_in_call": ([("established", CALL)], [("terminated", CALL)]),
     "is_on_hold": ([("established", CALL), ("hold", CALL)], [("unhold", CALL)]),
@@ -93,7 +95,9 @@ async def test_forward_kinds_and_other_targets(
 
 
 @pytest.mark.usefixtures("init_integration")
-async def test_condition_with_unknown_device(hass: HomeAssistant, send: SendRequest) -> None:
+async def test_condition_with_unknown_device(
+    hass: HomeAssistant, send: SendRequest
+) -> None:
     """A target that names no phone does not pass."""
     calls = await _gate(
         hass, {"condition": "sangoma_phone.is_dnd_on", "target": {"device_id": "nope"}}

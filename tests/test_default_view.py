@@ -9,7 +9,9 @@ from .conftest import ENTRY_ID
 
 
 @pytest.mark.usefixtures("init_integration")
-async def test_defaults(hass: HomeAssistant, entity_registry: er.EntityRegistry) -> None:
+async def test_defaults(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry
+) -> None:
     """Call state, caller and DND lead; rarely used entities start disabled."""
     entries = er.async_entries_for_config_entry(entity_registry, ENTRY_ID)
     disabled = {e.unique_id.removeprefix(f"{ENTRY_ID}_") for e in entries if e.disabled}

@@ -27,9 +27,9 @@ def async_target_device_ids(hass: HomeAssistant, target: dict[str, Any]) -> set[
     ent_reg = er.async_get(hass)
     device_ids = set(selected.referenced_devices)
     for entity_id in selected.referenced | selected.indirectly_referenced:
-        if (entry := ent_reg.async_get(entity_id)) and entry.platform == DOMAIN:
-            if entry.device_id:
-                device_ids.add(entry.device_id)
+        entry = ent_reg.async_get(entity_id)
+        if entry and entry.platform == DOMAIN and entry.device_id:
+            device_ids.add(entry.device_id)
     dev_reg = dr.async_get(hass)
     return {
         device_id
@@ -40,7 +40,9 @@ def async_target_device_ids(hass: HomeAssistant, target: dict[str, Any]) -> set[
 
 
 @callback
-def async_target_phones(hass: HomeAssistant, target: dict[str, Any]) -> list[SangomaPhone]:
+def async_target_phones(
+    hass: HomeAssistant, target: dict[str, Any]
+) -> list[SangomaPhone]:
     """Return the loaded phones the target names."""
     device_ids = async_target_device_ids(hass, target)
     return [

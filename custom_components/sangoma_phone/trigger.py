@@ -21,7 +21,12 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import EVENT_PHONE
 from .protocol import EVENTS_BY_KEY, EventKey
-from .protocol.match import NUMBER_EXACT, NUMBER_MATCHES, account_matches, number_matches
+from .protocol.match import (
+    NUMBER_EXACT,
+    NUMBER_MATCHES,
+    account_matches,
+    number_matches,
+)
 from .targets import async_target_device_ids
 
 CONF_NUMBER: Final = "number"
@@ -84,7 +89,9 @@ SPECS: Final[Mapping[str, TriggerSpec]] = {
 }
 
 
-def event_matches(spec: TriggerSpec, options: Mapping[str, Any], data: Mapping[str, Any]) -> bool:
+def event_matches(
+    spec: TriggerSpec, options: Mapping[str, Any], data: Mapping[str, Any]
+) -> bool:
     """Return whether a phone event's data passes the trigger's options."""
     if CONF_FORWARD in spec.options and options.get(CONF_FORWARD):
         wanted = {spec.events[forward] for forward in options[CONF_FORWARD]}
