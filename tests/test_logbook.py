@@ -10,9 +10,11 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.sangoma_phone.const import DOMAIN, EVENT_PHONE
 from custom_components.sangoma_phone.logbook import (
+    ICONS,
     async_describe_events,
     phone_event_message,
 )
+from custom_components.sangoma_phone.protocol import EventKey
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
@@ -46,17 +48,56 @@ async def test_described_from_real_requests(
     await send("incoming_call", {"remote": "sip:1002@pbx.example", "dr": "Bob"})
     await send("dnd_on")
     await send("ip_changed", {"ip": "192.0.2.51"})
-    await send("missed_call", {"remote": "sip:1002@pbx.example"})
+    await send("missed_call", {"remote": "sip:1003@pbx.example"})
+    await send("outgoing_call", {"remote": "sip:1004@pbx.example", "dr": "1004"})
+    await send("terminated", {"remote": "sip:1004@pbx.example"})
+    await send("unhold")
     await hass.async_block_till_done()
 
+    entity = "event.desk_phone_phone_event"
     assert [describe(event) for event in events] == [
-        {"name": "Desk phone", "message": "reported Incoming Call (P3707): Bob (1002)"},
-        {"name": "Desk phone", "message": "reported Open DND (P3711)"},
         {
             "name": "Desk phone",
-            "message": "reported IP Changed (P3734): new IP address 192.0.2.51",
+            "message": "Incoming call from Bob (1002)",
+            "icon": "mdi:phone-incoming",
+            "entity_id": entity,
         },
-        {"name": "Desk phone", "message": "reported Missed Call (P3726): 1002"},
+        {
+            "name": "Desk phone",
+            "message": "DND turned on",
+            "icon": "mdi:minus-circle",
+            "entity_id": entity,
+        },
+        {
+            "name": "Desk phone",
+            "message": "IP address changed to 192.0.2.51",
+            "icon": "mdi:ip-network",
+            "entity_id": entity,
+        },
+        {
+            "name": "Desk phone",
+            "message": "Missed call from 1003",
+            "icon": "mdi:phone-missed",
+            "entity_id": entity,
+        },
+        {
+            "name": "Desk phone",
+            "message": "Outgoing call to 1004",
+            "icon": "mdi:phone-outgoing",
+            "entity_id": entity,
+        },
+        {
+            "name": "Desk phone",
+            "message": "Call ended with 1004",
+            "icon": "mdi:phone-hangup",
+            "entity_id": entity,
+        },
+        {
+            "name": "Desk phone",
+            "message": "Call resumed",
+            "icon": "mdi:phone-in-talk",
+            "entity_id": entity,
+        },
     ]
 
     device = phone_device(device_registry)
@@ -82,20 +123,27 @@ async def test_name_without_device(
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"event": "registered"}, "reported Registered (P3702)"),
+        ({"event": "registered"}, "Registered"),
         (
             {"event": "established", "display_remote": "Bob", "remote_number": "1002"},
-            "reported Established (P3709): Bob (1002)",
+            "Call answered with Bob (1002)",
         ),
         (
             {"event": "terminated", "display_remote": "1002", "remote_number": "1002"},
-            "reported Terminated (P3710): 1002",
+            "Call ended with 1002",
         ),
-        ({"event": "hold", "display_remote": "Bob"}, "reported Hold (P3722): Bob"),
-        ({"event": "ip_changed"}, "reported IP Changed (P3734)"),
-        ({"event": "no_such_event"}, "reported no_such_event"),
+        ({"event": "hold", "display_remote": "Bob"}, "Call on hold with Bob"),
+        ({"event": "dnd_on", "display_remote": "Bob"}, "DND turned on"),
+        ({"event": "ip_changed"}, "IP address changed"),
+        ({"event": "no_such_event"}, "Unknown event no_such_event"),
     ],
 )
 def test_message(data: dict[str, str], message: str) -> None:
-    """Every event reads as 'reported <Sangoma's name> (<P-code>)[: party]'."""
+    """Every event reads as its plain label, naming the other party if known."""
     assert phone_event_message(data) == message
+
+
+def test_every_event_has_an_icon() -> None:
+    """Each event's logbook line has an icon of its own."""
+    assert set(ICONS) == set(EventKey)
+    assert all(icon.startswith("mdi:") for icon in ICONS.values())

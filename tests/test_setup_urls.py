@@ -197,7 +197,7 @@ async def test_accounts(
         "2002@sip.example",
     ]
     assert phone_event_message(events[1].data) == (
-        "reported Register Failed (P3704): account 2002@sip.example"
+        "Registration failed: account 2002@sip.example"
     )
     assert state.name == "Desk phone SIP registration"
 

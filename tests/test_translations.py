@@ -4,12 +4,16 @@ import json
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from custom_components.sangoma_phone.binary_sensor import BINARY_SENSORS
 from custom_components.sangoma_phone.button import RESET_MISSED_CALLS
+from custom_components.sangoma_phone.condition import CONDITIONS
 from custom_components.sangoma_phone.event import PHONE_EVENT
 from custom_components.sangoma_phone.protocol import EVENTS, CallState, EventKey
 from custom_components.sangoma_phone.sensor import SENSORS
 from custom_components.sangoma_phone.switch import DND
+from custom_components.sangoma_phone.trigger import TRIGGERS
 
 ROOT = Path(__file__).parent.parent / "custom_components" / "sangoma_phone"
 EN: dict[str, Any] = json.loads((ROOT / "translations" / "en.json").read_text())
@@ -31,12 +35,55 @@ def test_entity_names_and_icons() -> None:
             assert ICONS["entity"][platform][key]["default"].startswith("mdi:")
 
 
-def test_event_names_come_from_the_catalogue() -> None:
-    """Event types and the last-event sensor use Sangoma's event names."""
-    names = {spec.key: spec.name for spec in EVENTS}
+def test_event_labels_come_from_the_catalogue() -> None:
+    """Event types, the last-event sensor and device triggers use the plain labels."""
+    labels = {spec.key: spec.label for spec in EVENTS}
     event = EN["entity"]["event"]["phone_event"]["state_attributes"]["event_type"]
-    assert event["state"] == names
-    assert EN["entity"]["sensor"]["last_event"]["state"] == names
+    assert event["state"] == labels
+    assert EN["entity"]["sensor"]["last_event"]["state"] == labels
+    assert EN["device_automation"]["trigger_type"] == labels
+
+
+def test_labels_are_plain() -> None:
+    """No firmware jargon or P-codes where users read event labels."""
+    for spec in EVENTS:
+        assert spec.p_code not in spec.label
+        for jargon in ("Open ", "Close ", "UnHold", "New-InCall", "Established"):
+            assert jargon not in spec.label, spec.label
+
+
+def test_triggers_and_conditions_translated_and_iconed() -> None:
+    """Every target trigger and condition has a name, a description and an icon."""
+    for section, keys, icon in (
+        ("triggers", TRIGGERS, "trigger"),
+        ("conditions", CONDITIONS, "condition"),
+    ):
+        assert set(EN[section]) == set(keys)
+        assert set(ICONS[section]) == set(keys)
+        for key in keys:
+            assert EN[section][key]["name"]
+            assert EN[section][key]["description"]
+            assert ICONS[section][key][icon].startswith("mdi:")
+
+
+def test_trigger_and_condition_fields_described() -> None:
+    """Every field in triggers.yaml and conditions.yaml is translated."""
+    for section, yaml_file in (
+        ("triggers", "triggers.yaml"),
+        ("conditions", "conditions.yaml"),
+    ):
+        described = yaml.safe_load((ROOT / yaml_file).read_text())
+        for key, description in described.items():
+            if key.startswith("."):
+                continue
+            for field in description.get("fields", {}):
+                text = EN[section][key]["fields"][field]
+                assert text["name"], (key, field)
+                assert text["description"], (key, field)
+                options = description["fields"][field]["selector"].get("select")
+                if options:
+                    selector = EN["selector"][options["translation_key"]]["options"]
+                    assert set(selector) == set(options["options"])
 
 
 def test_event_types_are_the_event_keys() -> None:

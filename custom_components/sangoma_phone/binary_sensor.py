@@ -9,6 +9,7 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -29,7 +30,11 @@ class SangomaBinarySensorEntityDescription(
 
 
 def _describe(
-    key: str, device_class: BinarySensorDeviceClass | None = None
+    key: str,
+    device_class: BinarySensorDeviceClass | None = None,
+    *,
+    category: EntityCategory | None = None,
+    enabled: bool = True,
 ) -> SangomaBinarySensorEntityDescription:
     """Describe the binary sensor showing the PhoneState attribute `key`."""
 
@@ -41,6 +46,8 @@ def _describe(
         key=key,
         translation_key=key,
         device_class=device_class,
+        entity_category=category,
+        entity_registry_enabled_default=enabled,
         value_fn=value,
         fields=frozenset({key}),
     )
@@ -51,21 +58,27 @@ def _accounts(state: PhoneState) -> dict[str, Any]:
     return {"accounts": {k or "unknown": r.value for k, r in state.accounts.items()}}
 
 
+# Most used first (the default dashboard lists them in this order); what few
+# users need is disabled by default, the registration is diagnostic.
 BINARY_SENSORS: tuple[SangomaBinarySensorEntityDescription, ...] = (
     _describe("in_call"),
     _describe("ringing"),
-    _describe("off_hook"),
+    _describe("on_hold"),
+    _describe("always_forward"),
     # "SIP registration": on while every account reported is registered.
     replace(
-        _describe("registered", BinarySensorDeviceClass.CONNECTIVITY),
+        _describe(
+            "registered",
+            BinarySensorDeviceClass.CONNECTIVITY,
+            category=EntityCategory.DIAGNOSTIC,
+        ),
         fields=frozenset({"registered", "accounts"}),
         attributes_fn=_accounts,
     ),
-    _describe("on_hold"),
-    _describe("muted"),
-    _describe("always_forward"),
-    _describe("busy_forward"),
-    _describe("no_answer_forward"),
+    _describe("muted", enabled=False),
+    _describe("off_hook", enabled=False),
+    _describe("busy_forward", enabled=False),
+    _describe("no_answer_forward", enabled=False),
 )
 
 

@@ -29,6 +29,7 @@ class SangomaSensorEntityDescription(
     attributes_fn: Callable[[PhoneState], dict[str, Any]] | None = None
 
 
+# Most used first: the default dashboard lists them in this order.
 SENSORS: tuple[SangomaSensorEntityDescription, ...] = (
     SangomaSensorEntityDescription(
         key="call_state",
@@ -39,16 +40,16 @@ SENSORS: tuple[SangomaSensorEntityDescription, ...] = (
         fields=frozenset({"call_state"}),
     ),
     SangomaSensorEntityDescription(
-        key="remote_number",
-        translation_key="remote_number",
-        value_fn=lambda state: state.remote_number,
-        fields=frozenset({"remote_number"}),
-    ),
-    SangomaSensorEntityDescription(
         key="remote_name",
         translation_key="remote_name",
         value_fn=lambda state: state.remote_name,
         fields=frozenset({"remote_name"}),
+    ),
+    SangomaSensorEntityDescription(
+        key="remote_number",
+        translation_key="remote_number",
+        value_fn=lambda state: state.remote_number,
+        fields=frozenset({"remote_number"}),
     ),
     SangomaSensorEntityDescription(
         key="last_event",
@@ -56,13 +57,16 @@ SENSORS: tuple[SangomaSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=list(EVENT_KEYS),
         entity_category=EntityCategory.DIAGNOSTIC,
+        # It repeats the event entity (and the logbook): few users need it.
+        entity_registry_enabled_default=False,
         value_fn=lambda state: state.last_event,
         fields=frozenset({"last_event"}),
     ),
     SangomaSensorEntityDescription(
         key="missed_calls",
         translation_key="missed_calls",
-        value_fn=lambda state: state.missed_calls,
+        # The integration counts missed calls itself: 0 before the first one.
+        value_fn=lambda state: state.missed_calls or 0,
         attributes_fn=lambda state: {
             "last_missed_number": state.last_missed_number,
             "last_missed_name": state.last_missed_name,

@@ -1,0 +1,112 @@
+"""Target conditions of a Sangoma phone: is ringing, is in a call, DND is on, ...
+
+Offered by the automation editor once the phone (or one of its entities) is
+picked; in YAML ``condition: sangoma_phone.<key>``. A condition passes when
+any targeted phone is in that state; an unknown state (no event yet) does not
+pass. Described in conditions.yaml, translated under ``conditions``.
+
+Home Assistant 2026.3 asks a condition for ``async_get_checker``; later
+releases call ``_async_check``: both are provided.
+"""
+
+from collections.abc import Callable, Mapping
+from typing import Any, Final, cast, override
+
+import voluptuous as vol
+
+from homeassistant.const import CONF_OPTIONS, CONF_TARGET
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.condition import Condition, ConditionConfig
+from homeassistant.helpers.typing import ConfigType
+
+from .protocol import PhoneState
+from .targets import async_target_phones
+
+CONF_FORWARD: Final = "forward"
+FORWARDS: Final[Mapping[str, Callable[[PhoneState], bool | None]]] = {
+    "always": lambda state: state.always_forward,
+    "busy": lambda state: state.busy_forward,
+    "no_answer": lambda state: state.no_answer_forward,
+}
+
+
+def _forward_on(state: PhoneState, options: Mapping[str, Any]) -> bool:
+    chosen = options.get(CONF_FORWARD) or list(FORWARDS)
+    return any(FORWARDS[forward](state) is True for forward in chosen)
+
+
+CHECKS: Final[Mapping[str, Callable[[PhoneState, Mapping[str, Any]], bool]]] = {
+    "is_ringing": lambda state, _: state.ringing is True,
+    "is_in_call": lambda state, _: state.in_call is True,
+    "is_on_hold": lambda state, _: state.on_hold is True,
+    "is_dnd_on": lambda state, _: state.dnd is True,
+    "is_registered": lambda state, _: state.registered is True,
+    "is_forward_on": _forward_on,
+}
+_OPTIONS: Final[Mapping[str, Mapping[Any, Any]]] = {
+    "is_forward_on": {
+        vol.Optional(CONF_FORWARD, default=list): vol.All(
+            cv.ensure_list, [vol.In(list(FORWARDS))]
+        )
+    },
+}
+
+
+class PhoneCondition(Condition):
+    """Passes when any targeted phone is in the condition's state."""
+
+    _key: str
+
+    @override
+    @classmethod
+    async def async_validate_config(
+        cls, hass: HomeAssistant, config: ConfigType
+    ) -> ConfigType:
+        """Validate the target and options."""
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_TARGET): cv.TARGET_FIELDS,
+                vol.Optional(CONF_OPTIONS, default=dict): dict(
+                    _OPTIONS.get(cls._key, {})
+                ),
+            }
+        )
+        return cast(ConfigType, schema(config))
+
+    def __init__(self, hass: HomeAssistant, config: ConditionConfig) -> None:
+        """Keep the target and options."""
+        super().__init__(hass, config)
+        self._target: dict[str, Any] = config.target or {}
+        self._options: dict[str, Any] = config.options or {}
+
+    def test(self) -> bool:
+        """Return whether any targeted phone is in the state."""
+        check = CHECKS[self._key]
+        return any(
+            check(phone.state, self._options)
+            for phone in async_target_phones(self._hass, self._target)
+        )
+
+    def _async_check(self, **kwargs: Any) -> bool:
+        """Check the condition (Home Assistant 2026.4 and later)."""
+        return self.test()
+
+    async def async_get_checker(self) -> Callable[..., bool]:
+        """Return the checker (Home Assistant 2026.3)."""
+
+        def checker(*args: Any, **kwargs: Any) -> bool:
+            return self.test()
+
+        return checker
+
+
+CONDITIONS: Final[dict[str, type[Condition]]] = {
+    key: type(f"PhoneCondition_{key}", (PhoneCondition,), {"_key": key})
+    for key in CHECKS
+}
+
+
+async def async_get_conditions(hass: HomeAssistant) -> dict[str, type[Condition]]:
+    """Return the phone's conditions."""
+    return CONDITIONS

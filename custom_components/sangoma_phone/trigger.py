@@ -1,0 +1,173 @@
+"""Target triggers of a Sangoma phone: incoming call, call answered, missed call, ...
+
+They appear in the automation editor's "Add trigger" once the phone (or its
+event entity) is picked, and work in YAML as ``trigger: sangoma_phone.<key>``.
+Each fires from the same accepted request as the ``sangoma_phone_event`` bus
+event; the request's values (``remote_number``, ``display_remote``, ...) are
+trigger variables. Described in triggers.yaml, translated under ``triggers``.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final, cast, override
+
+import voluptuous as vol
+
+from homeassistant.const import CONF_OPTIONS, CONF_TARGET
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.trigger import Trigger, TriggerActionRunner, TriggerConfig
+from homeassistant.helpers.typing import ConfigType
+
+from .const import EVENT_PHONE
+from .protocol import EVENTS_BY_KEY, EventKey
+from .protocol.match import (
+    NUMBER_EXACT,
+    NUMBER_MATCHES,
+    account_matches,
+    number_matches,
+)
+from .targets import async_target_device_ids
+
+CONF_NUMBER: Final = "number"
+CONF_NUMBER_MATCH: Final = "number_match"
+CONF_ACCOUNT: Final = "account"
+CONF_FORWARD: Final = "forward"
+
+_K = EventKey
+FORWARDS_ON: Final = {
+    "always": _K.ALWAYS_FORWARD_ON,
+    "busy": _K.BUSY_FORWARD_ON,
+    "no_answer": _K.NO_ANSWER_FORWARD_ON,
+}
+FORWARDS_OFF: Final = {
+    "always": _K.ALWAYS_FORWARD_OFF,
+    "busy": _K.BUSY_FORWARD_OFF,
+    "no_answer": _K.NO_ANSWER_FORWARD_OFF,
+}
+
+_CALL_OPTIONS: Final = {
+    vol.Optional(CONF_NUMBER, default=list): vol.All(cv.ensure_list, [cv.string]),
+    vol.Optional(CONF_NUMBER_MATCH, default=NUMBER_EXACT): vol.In(NUMBER_MATCHES),
+    vol.Optional(CONF_ACCOUNT, default=""): cv.string,
+}
+_ACCOUNT_OPTIONS: Final = {vol.Optional(CONF_ACCOUNT, default=""): cv.string}
+_FORWARD_OPTIONS: Final = {
+    vol.Optional(CONF_FORWARD, default=list): vol.All(
+        cv.ensure_list, [vol.In(list(FORWARDS_ON))]
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerSpec:
+    """What one trigger fires on and which options it offers."""
+
+    events: Mapping[str, EventKey]  # option value (or "") -> event
+    options: Mapping[Any, Any]
+
+
+def _only(*keys: EventKey) -> Mapping[str, EventKey]:
+    return {key.value: key for key in keys}
+
+
+SPECS: Final[Mapping[str, TriggerSpec]] = {
+    "incoming_call": TriggerSpec(_only(_K.INCOMING_CALL), _CALL_OPTIONS),
+    "call_answered": TriggerSpec(
+        _only(_K.ESTABLISHED, _K.ANSWER_NEW_INCALL), _CALL_OPTIONS
+    ),
+    "call_ended": TriggerSpec(_only(_K.TERMINATED), _CALL_OPTIONS),
+    "missed_call": TriggerSpec(_only(_K.MISSED_CALL), _CALL_OPTIONS),
+    "dnd_turned_on": TriggerSpec(_only(_K.DND_ON), {}),
+    "dnd_turned_off": TriggerSpec(_only(_K.DND_OFF), {}),
+    "forward_turned_on": TriggerSpec(FORWARDS_ON, _FORWARD_OPTIONS),
+    "forward_turned_off": TriggerSpec(FORWARDS_OFF, _FORWARD_OPTIONS),
+    "registration_lost": TriggerSpec(
+        _only(_K.UNREGISTERED, _K.REGISTER_FAILED), _ACCOUNT_OPTIONS
+    ),
+    "registration_restored": TriggerSpec(_only(_K.REGISTERED), _ACCOUNT_OPTIONS),
+}
+
+
+def event_matches(
+    spec: TriggerSpec, options: Mapping[str, Any], data: Mapping[str, Any]
+) -> bool:
+    """Return whether a phone event's data passes the trigger's options."""
+    if CONF_FORWARD in spec.options and options.get(CONF_FORWARD):
+        wanted = {spec.events[forward] for forward in options[CONF_FORWARD]}
+    else:
+        wanted = set(spec.events.values())
+    if data.get("event") not in wanted:
+        return False
+    if not account_matches(data.get("active_user"), options.get(CONF_ACCOUNT)):
+        return False
+    return number_matches(
+        data.get("remote_number"),
+        options.get(CONF_NUMBER, []),
+        options.get(CONF_NUMBER_MATCH, NUMBER_EXACT),
+    )
+
+
+class PhoneTrigger(Trigger):
+    """Fires when a targeted phone reports one of the trigger's events."""
+
+    _spec: TriggerSpec
+
+    @override
+    @classmethod
+    async def async_validate_config(
+        cls, hass: HomeAssistant, config: ConfigType
+    ) -> ConfigType:
+        """Validate the target and options."""
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_TARGET): cv.TARGET_FIELDS,
+                vol.Optional(CONF_OPTIONS, default=dict): dict(cls._spec.options),
+            }
+        )
+        return cast(ConfigType, schema(config))
+
+    def __init__(self, hass: HomeAssistant, config: TriggerConfig) -> None:
+        """Keep the target and options."""
+        super().__init__(hass, config)
+        self._target: dict[str, Any] = config.target or {}
+        self._options: dict[str, Any] = config.options or {}
+
+    @override
+    async def async_attach_runner(
+        self, run_action: TriggerActionRunner, *args: Any, **kwargs: Any
+    ) -> CALLBACK_TYPE:
+        """Run the action for each matching phone event."""
+
+        @callback
+        def phone_event(event: Event) -> None:
+            data = event.data
+            if data.get("device_id") not in async_target_device_ids(
+                self._hass, self._target
+            ):
+                return
+            if not event_matches(self._spec, self._options, data):
+                return
+            spec = EVENTS_BY_KEY[data["event"]]
+            variables = {k: v for k, v in data.items() if k != "event"}
+            run_action(
+                {**variables, "event_type": spec.key.value},
+                f"{spec.label} on a Sangoma phone",
+                event.context,
+            )
+
+        return self._hass.bus.async_listen(EVENT_PHONE, phone_event)
+
+
+def _trigger_class(key: str, spec: TriggerSpec) -> type[Trigger]:
+    return type(f"PhoneTrigger_{key}", (PhoneTrigger,), {"_spec": spec})
+
+
+TRIGGERS: Final[dict[str, type[Trigger]]] = {
+    key: _trigger_class(key, spec) for key, spec in SPECS.items()
+}
+
+
+async def async_get_triggers(hass: HomeAssistant) -> dict[str, type[Trigger]]:
+    """Return the phone's triggers."""
+    return TRIGGERS
