@@ -13,7 +13,10 @@ from .const import DOMAIN
 from .identity import async_setup_device, mac_mismatch_issue_id
 from .listener import DATA_LISTENER, PhoneListener, async_remove_listener_settings
 from .phone import SangomaPhone, SangomaPhoneConfigEntry, phone_store, restore_machine
+from .remote import PhoneRemote
+from .services import async_setup_services
 from .views import NO_LOCAL_URL_ISSUE, ProvisioningView, async_check_local_url
+from .web_access import async_remove_stale_entities, web_access
 from .webhook import async_register_webhook, async_unregister_webhook
 
 PLATFORMS: list[Platform] = [
@@ -43,6 +46,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
             async_check_local_url(hass)
 
     hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, _async_core_config_updated)
+    async_setup_services(hass)
     return True
 
 
@@ -56,6 +60,10 @@ async def async_setup_entry(
     phone = SangomaPhone(hass, entry, store, machine, device_id)
     async_check_local_url(hass)
     entry.runtime_data = phone
+    if web_access(entry) is not None:
+        phone.remote = PhoneRemote(hass, entry)
+        entry.async_on_unload(phone.remote.async_start())
+    async_remove_stale_entities(hass, entry)
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     async_register_webhook(hass, phone)

@@ -4,7 +4,7 @@ from typing import Any, override
 
 import voluptuous as vol
 
-from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import ConfigEntry, ConfigFlowResult
 from homeassistant.const import CONF_NAME
 from homeassistant.core import callback
 from homeassistant.helpers.selector import BooleanSelector, TextSelector
@@ -13,6 +13,7 @@ from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from .const import (
     CONF_LOCAL_ONLY,
     CONF_MAC,
+    CONF_WEB_ACCESS,
     CONF_WEBHOOK_ID,
     DEFAULT_LOCAL_ONLY,
     DEFAULT_NAME,
@@ -22,11 +23,18 @@ from .flow_helpers import NO_LOCAL_URL, new_webhook_id, parse_mac, phone_urls
 from .identity import async_mac_owner, async_pin_mac, pinned_mac
 from .options_flow import SangomaPhoneOptionsFlow
 from .protocol import format_mac, normalize_mac
+from .web_access import async_track_phone_ip
+from .web_access_flow import (
+    WebAccessReauthFlow,
+    async_check_web_access,
+    web_access_schema,
+    web_access_suggestions,
+)
 
 CONF_REGENERATE_WEBHOOK = "regenerate_webhook"
 
 
-class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
+class SangomaPhoneConfigFlow(WebAccessReauthFlow, domain=DOMAIN):
     """Add a Sangoma phone; rename it, re-pin its MAC or renew its webhook."""
 
     VERSION = 1
@@ -36,6 +44,8 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
     _new_webhook_id: str | None = None
     _new_title: str | None = None
     _new_mac: str | None = None
+    _name: str = DEFAULT_NAME
+    _mac: str | None = None
 
     @staticmethod
     @callback
@@ -55,7 +65,7 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
                 if mac is not None:
                     await self.async_set_unique_id(mac)
                     self._abort_if_unique_id_configured()
-                return self._create_phone(user_input[CONF_NAME], mac)
+                return await self._async_next(user_input, mac)
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
@@ -63,6 +73,7 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
                     {
                         vol.Required(CONF_NAME, default=DEFAULT_NAME): TextSelector(),
                         vol.Optional(CONF_MAC): TextSelector(),
+                        vol.Required(CONF_WEB_ACCESS, default=False): BooleanSelector(),
                     }
                 ),
                 user_input,
@@ -77,6 +88,9 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
         mac = normalize_mac(discovery_info.macaddress)
         if mac is None:
             return self.async_abort(reason="invalid_mac")
+        entry = self.hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, mac)
+        if entry is not None:  # a following web access host moves with the phone
+            async_track_phone_ip(self.hass, entry, discovery_info.ip)
         await self.async_set_unique_id(mac)
         self._abort_if_unique_id_configured()
         self._discovered_ip = discovery_info.ip
@@ -90,11 +104,14 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
         """Confirm adding a discovered phone; its MAC is pinned."""
         assert self._discovered_mac is not None
         if user_input is not None:
-            return self._create_phone(user_input[CONF_NAME], self._discovered_mac)
+            return await self._async_next(user_input, self._discovered_mac)
         return self.async_show_form(
             step_id="discovery_confirm",
             data_schema=vol.Schema(
-                {vol.Required(CONF_NAME, default=DEFAULT_NAME): TextSelector()}
+                {
+                    vol.Required(CONF_NAME, default=DEFAULT_NAME): TextSelector(),
+                    vol.Required(CONF_WEB_ACCESS, default=False): BooleanSelector(),
+                }
             ),
             description_placeholders={
                 "ip": self._discovered_ip or "",
@@ -102,12 +119,46 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
             },
         )
 
-    def _create_phone(self, name: str, mac: str | None) -> ConfigFlowResult:
+    async def _async_next(
+        self, user_input: dict[str, Any], mac: str | None
+    ) -> ConfigFlowResult:
+        """Create the phone, or first ask for its web access if wanted."""
+        self._name, self._mac = user_input[CONF_NAME], mac
+        if user_input.get(CONF_WEB_ACCESS):
+            return await self.async_step_web_access()
+        return self._create_phone(self._name, mac)
+
+    async def async_step_web_access(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the phone's web access (to control it) and check it."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = await async_check_web_access(
+                self.hass, user_input, self._discovered_ip, errors
+            )
+            if data is not None:
+                return self._create_phone(self._name, self._mac, data)
+        return self.async_show_form(
+            step_id="web_access",
+            data_schema=self.add_suggested_values_to_schema(
+                web_access_schema(),
+                user_input or web_access_suggestions(None, self._discovered_ip),
+            ),
+            errors=errors,
+        )
+
+    def _create_phone(
+        self, name: str, mac: str | None, web_access: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
         webhook_id = new_webhook_id()
         urls = phone_urls(self.hass, webhook_id, None)
+        data: dict[str, Any] = {CONF_WEBHOOK_ID: webhook_id, CONF_MAC: mac}
+        if web_access is not None:
+            data[CONF_WEB_ACCESS] = web_access
         return self.async_create_entry(
             title=name.strip() or DEFAULT_NAME,
-            data={CONF_WEBHOOK_ID: webhook_id, CONF_MAC: mac},
+            data=data,
             options={CONF_LOCAL_ONLY: DEFAULT_LOCAL_ONLY},
             # The last screen: the URLs, or (no local URL) how to get them.
             description=None if urls else NO_LOCAL_URL,

@@ -10,7 +10,7 @@ persisted, entities are notified and the bus event is fired.
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
@@ -38,6 +38,9 @@ from .protocol import (
     parse_query,
 )
 from .protocol.query import MAX_QUERY_LENGTH
+
+if TYPE_CHECKING:
+    from .remote import PhoneRemote
 
 __all__ = [
     "MAX_BODY",
@@ -106,6 +109,8 @@ class SangomaPhone:
         )
         self._store = store
         self._log_once = ProblemLog()
+        # The phone's remote control, while its web access is configured.
+        self.remote: PhoneRemote | None = None
 
     @property
     def state(self) -> PhoneState:
