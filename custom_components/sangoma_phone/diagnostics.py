@@ -10,7 +10,7 @@ from .const import CONF_WEBHOOK_ID
 from .listener import DATA_LISTENER
 from .phone import SangomaPhoneConfigEntry
 
-TO_REDACT = {CONF_WEBHOOK_ID, "password", "url", "urls"}
+TO_REDACT = {CONF_WEBHOOK_ID, "password", "username", "url", "urls"}
 
 
 async def async_get_config_entry_diagnostics(
@@ -28,6 +28,10 @@ async def async_get_config_entry_diagnostics(
             "state": phone.state.as_dict(),
             **phone.counters.as_dict(),
             "listener": _listener(hass),
+            "web_access": {
+                "configured": phone.remote is not None,
+                **(phone.remote.diagnostics() if phone.remote else {}),
+            },
         },
         TO_REDACT,
     )

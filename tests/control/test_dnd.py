@@ -1,7 +1,13 @@
 """The DND switch: requested state at once, the phone's event confirms, the phone wins."""
 
+import json
+from typing import Any
+
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
 
 from custom_components.sangoma_phone.const import CONF_WEB_ACCESS
 from homeassistant.components.switch import (
@@ -16,7 +22,7 @@ from homeassistant.helpers import entity_registry as er
 
 from ..conftest import SendRequest
 from ..fake_phone import Answer, FakePhone
-from .conftest import DND_SENSOR, DND_SWITCH, PROVISION, REBOOT
+from .conftest import DND_SENSOR, DND_SWITCH, PASSWORD, PROVISION, REBOOT
 
 
 async def switch(hass: HomeAssistant, service: str) -> None:
@@ -93,3 +99,19 @@ async def test_transitions_leave_a_clean_registry(
     assert hass.states.get(DND_SENSOR) is None
     for added in (DND_SWITCH, REBOOT, PROVISION):
         assert entity_registry.async_get(added) is not None
+
+
+async def test_diagnostics_without_secrets(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client: Any,
+) -> None:
+    """Diagnostics say web access is set and its last result; no password."""
+    await switch(hass, SERVICE_TURN_ON)
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, init_integration
+    )
+    assert diagnostics["web_access"]["configured"] is True
+    assert diagnostics["web_access"]["last_result"] == "ok"
+    assert diagnostics["web_access"]["available"] is True
+    assert PASSWORD not in json.dumps(diagnostics)
