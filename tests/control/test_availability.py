@@ -97,7 +97,9 @@ async def test_a_phone_request_brings_the_controls_back(
 
 
 @pytest.mark.usefixtures("init_integration")
-async def test_garbage_is_unexpected(hass: HomeAssistant, fake_phone: FakePhone) -> None:
+async def test_garbage_is_unexpected(
+    hass: HomeAssistant, fake_phone: FakePhone
+) -> None:
     """An unreadable answer is reported as such."""
     fake_phone.answer = Answer.GARBAGE
     with pytest.raises(HomeAssistantError) as err:

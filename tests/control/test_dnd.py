@@ -33,9 +33,7 @@ async def switch(hass: HomeAssistant, service: str) -> None:
 
 
 @pytest.mark.usefixtures("init_integration")
-async def test_requested_then_confirmed(
-    hass: HomeAssistant, send: SendRequest
-) -> None:
+async def test_requested_then_confirmed(hass: HomeAssistant, send: SendRequest) -> None:
     """The switch shows the request at once; the phone's event confirms it."""
     assert hass.states.get(DND_SWITCH).state == STATE_UNKNOWN
     await switch(hass, SERVICE_TURN_ON)
