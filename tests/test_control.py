@@ -5,6 +5,7 @@ import base64
 from collections.abc import AsyncGenerator
 import logging
 
+import aiohttp
 import pytest
 
 from custom_components.sangoma_phone.control import (
@@ -61,6 +62,11 @@ def client(
     )  # type: ignore[arg-type]
 
 
+# aiohttp before 3.14 signs the decoded path in a Digest answer (and has no
+# encode_basic_auth): a known limitation on Home Assistant before 2026.10.
+OLD_DIGEST = not hasattr(aiohttp, "encode_basic_auth")
+
+
 def line(target: str) -> bytes:
     """Return the request line a phone receives for a target."""
     return f"GET {target} HTTP/1.1".encode()
@@ -84,6 +90,11 @@ async def test_request_line_received(
     hass: HomeAssistant, phone: FakePhone, scheme: AuthScheme, call, target: str
 ) -> None:
     """The phone gets the exact target; the scheme is found from the challenge."""
+    if scheme is AuthScheme.DIGEST and "%" in target and OLD_DIGEST:
+        pytest.xfail(
+            "aiohttp < 3.14 (Home Assistant < 2026.10) signs the decoded path: "
+            "a phone that checks the digest uri refuses a number with + or #"
+        )
     control = client(hass, phone)
     assert control.auth_scheme is None
     await call(control)

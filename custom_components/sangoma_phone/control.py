@@ -161,8 +161,7 @@ class PhoneControl:
         login, password = self._settings.username, self._settings.password
         try:
             if scheme is AuthScheme.BASIC:
-                # aiohttp 3.14 deprecates BasicAuth in favour of this header helper.
-                basic = aiohttp.encode_basic_auth(login, password)
+                basic = _basic_header(login, password)
                 return {"headers": {hdrs.AUTHORIZATION: basic}}
             if self._digest is None:
                 self._digest = aiohttp.DigestAuthMiddleware(login, password)
@@ -229,3 +228,14 @@ class PhoneControl:
                 return status
             self._scheme = untried[0]
         return status
+
+
+def _basic_header(login: str, password: str) -> str:
+    """Return a Basic Authorization header value.
+
+    aiohttp 3.14 (Home Assistant 2026.10) deprecates ``BasicAuth`` in favour of
+    ``encode_basic_auth``; older releases (aiohttp 3.13) have only the former.
+    """
+    if (encode := getattr(aiohttp, "encode_basic_auth", None)) is not None:
+        return str(encode(login, password))
+    return aiohttp.BasicAuth(login, password).encode()  # pragma: no cover

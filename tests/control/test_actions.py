@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import aiohttp
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -22,6 +23,7 @@ from ..fake_phone import FakePhone
 from .conftest import DND_SWITCH, PROVISION, REBOOT, line, no_requests
 
 pytestmark = pytest.mark.usefixtures("init_integration")
+OLD_DIGEST = not hasattr(aiohttp, "encode_basic_auth")
 
 
 def device_id(hass: HomeAssistant) -> str:
@@ -51,6 +53,11 @@ async def test_action_request_lines(
     target: str,
 ) -> None:
     """An action sends exactly one authenticated request, byte for byte."""
+    if fake_phone.auth == "digest" and "%" in target and OLD_DIGEST:
+        pytest.xfail(
+            "aiohttp < 3.14 (Home Assistant < 2026.10) signs the decoded path: "
+            "a phone that checks the digest uri refuses a number with + or #"
+        )
     await hass.services.async_call(
         DOMAIN, service, {ATTR_DEVICE_ID: device_id(hass), **data}, blocking=True
     )
