@@ -102,4 +102,7 @@ async def test_post_body_too_long(
         f"/api/webhook/{WEBHOOK_ID}", data="event=dnd_on&dr=" + "x" * 100_000
     )
     assert response.status == HTTPStatus.BAD_REQUEST
-    assert hass.states.get("switch.desk_phone_do_not_disturb").state == STATE_UNKNOWN
+    assert (
+        hass.states.get("binary_sensor.desk_phone_do_not_disturb").state
+        == STATE_UNKNOWN
+    )

@@ -8,15 +8,11 @@ from pytest_homeassistant_custom_component.common import (
 from syrupy.assertion import SnapshotAssertion
 
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
-from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.const import (
     ATTR_ENTITY_ID,
-    SERVICE_TURN_OFF,
-    SERVICE_TURN_ON,
     Platform,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 
 from .conftest import SendRequest
@@ -30,9 +26,8 @@ from .conftest import SendRequest
         [Platform.BUTTON],
         [Platform.EVENT],
         [Platform.SENSOR],
-        [Platform.SWITCH],
     ],
-    ids=["binary_sensor", "button", "event", "sensor", "switch"],
+    ids=["binary_sensor", "button", "event", "sensor"],
 )
 async def test_entities(
     hass: HomeAssistant,
@@ -45,21 +40,14 @@ async def test_entities(
 
 
 @pytest.mark.usefixtures("init_integration")
-@pytest.mark.parametrize("service", [SERVICE_TURN_ON, SERVICE_TURN_OFF])
-async def test_dnd_switch_needs_phone_control(
-    hass: HomeAssistant, send: SendRequest, service: str
+async def test_dnd_is_read_only_without_web_access(
+    hass: HomeAssistant, send: SendRequest
 ) -> None:
-    """Switching DND from Home Assistant says how to enable it; state unchanged."""
-    await send("dnd_off")
-    with pytest.raises(HomeAssistantError) as err:
-        await hass.services.async_call(
-            SWITCH_DOMAIN,
-            service,
-            {ATTR_ENTITY_ID: "switch.desk_phone_do_not_disturb"},
-            blocking=True,
-        )
-    assert err.value.translation_key == "phone_control_not_configured"
-    assert hass.states.get("switch.desk_phone_do_not_disturb").state == "off"
+    """Without web access DND is a binary sensor: no switch, no control buttons."""
+    assert hass.states.get("switch.desk_phone_do_not_disturb") is None
+    assert hass.states.get("button.desk_phone_reboot") is None
+    await send("dnd_on")
+    assert hass.states.get("binary_sensor.desk_phone_do_not_disturb").state == "on"
 
 
 @pytest.mark.usefixtures("init_integration")

@@ -25,7 +25,7 @@ from homeassistant.helpers import device_registry as dr
 
 from .conftest import MAC, SendRequest, phone_device
 
-DND = "switch.desk_phone_do_not_disturb"
+DND = "binary_sensor.desk_phone_do_not_disturb"
 # Patched where the gate looks: Home Assistant's own test of a local address.
 IS_LOCAL = "homeassistant.util.network.is_local"
 IS_CLOUD = "custom_components.sangoma_phone.webhook.is_cloud_connection"
@@ -51,7 +51,10 @@ async def test_mac_mismatch_rejected(
             assert response.status == HTTPStatus.FORBIDDEN
     await hass.async_block_till_done()
     assert bus_events == []
-    assert hass.states.get("switch.desk_phone_do_not_disturb").state == STATE_UNKNOWN
+    assert (
+        hass.states.get("binary_sensor.desk_phone_do_not_disturb").state
+        == STATE_UNKNOWN
+    )
     assert caplog.text.count("mac_mismatch") == 1
     assert "00:1F:C1:00:00:01" in caplog.text
 
@@ -62,7 +65,7 @@ async def test_request_without_mac_accepted(
     """A request whose MAC the phone left empty is still the pinned phone's."""
     response = await send("dnd_on", mac=None)
     assert response.status == HTTPStatus.OK
-    assert hass.states.get("switch.desk_phone_do_not_disturb").state == STATE_ON
+    assert hass.states.get("binary_sensor.desk_phone_do_not_disturb").state == STATE_ON
 
 
 async def test_non_local_request_ignored(
@@ -139,12 +142,15 @@ async def test_two_phones_isolated(
     await hass.async_block_till_done()
 
     await send("dnd_on", webhook_id="f" * 32, mac="001fc1000002")
-    assert hass.states.get("switch.reception_do_not_disturb").state == STATE_ON
-    assert hass.states.get("switch.desk_phone_do_not_disturb").state == STATE_UNKNOWN
+    assert hass.states.get("binary_sensor.reception_do_not_disturb").state == STATE_ON
+    assert (
+        hass.states.get("binary_sensor.desk_phone_do_not_disturb").state
+        == STATE_UNKNOWN
+    )
     # A phone cannot use another phone's webhook.
     response = await send("dnd_off", webhook_id="f" * 32)
     assert response.status == HTTPStatus.FORBIDDEN
-    assert hass.states.get("switch.reception_do_not_disturb").state == STATE_ON
+    assert hass.states.get("binary_sensor.reception_do_not_disturb").state == STATE_ON
 
 
 async def test_allowed_networks(
@@ -159,7 +165,10 @@ async def test_allowed_networks(
     await hass.async_block_till_done()
     response = await send("dnd_on")  # the test client is 127.0.0.1
     assert response.status == HTTPStatus.FORBIDDEN
-    assert hass.states.get("switch.desk_phone_do_not_disturb").state == STATE_UNKNOWN
+    assert (
+        hass.states.get("binary_sensor.desk_phone_do_not_disturb").state
+        == STATE_UNKNOWN
+    )
 
     hass.config_entries.async_update_entry(
         init_integration,
@@ -206,7 +215,7 @@ async def test_mac_learned_from_first_request(
 
     response = await send("dnd_off", webhook_id="e" * 32, mac="001fc1000004")
     assert response.status == HTTPStatus.FORBIDDEN
-    assert hass.states.get("switch.hall_do_not_disturb").state == STATE_ON
+    assert hass.states.get("binary_sensor.hall_do_not_disturb").state == STATE_ON
 
 
 async def test_unknown_source_not_allowed(
@@ -256,4 +265,4 @@ async def test_mac_learned_despite_ignored_discovery(
     assert entry.data[CONF_MAC] == "001fc1000005"
     assert entry.unique_id == "001fc1000005"
     assert hass.config_entries.async_get_entry(ignored.entry_id) is None
-    assert hass.states.get("switch.hall_do_not_disturb").state == STATE_ON
+    assert hass.states.get("binary_sensor.hall_do_not_disturb").state == STATE_ON

@@ -50,7 +50,10 @@ async def test_unload_closes_webhook(
     response = await send("dnd_on")
     # Home Assistant answers 200 for unknown webhooks so ids cannot be probed.
     assert response.status == HTTPStatus.OK
-    assert hass.states.get("switch.desk_phone_do_not_disturb").state == "unavailable"
+    assert (
+        hass.states.get("binary_sensor.desk_phone_do_not_disturb").state
+        == "unavailable"
+    )
 
 
 @pytest.mark.usefixtures("enable_all_entities")
@@ -66,7 +69,7 @@ async def test_state_survives_reload(
     assert await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done()
 
-    assert hass.states.get("switch.desk_phone_do_not_disturb").state == STATE_ON
+    assert hass.states.get("binary_sensor.desk_phone_do_not_disturb").state == STATE_ON
     assert hass.states.get("sensor.desk_phone_missed_calls").state == "1"
     assert hass.states.get("sensor.desk_phone_remote_name").state == "Bob"
     assert (
@@ -110,7 +113,7 @@ async def test_restore_from_storage(
         mock_config_entry,
         {"state": {"dnd": True, "registration": "registered", "missed_calls": 4}},
     )
-    assert hass.states.get("switch.desk_phone_do_not_disturb").state == STATE_ON
+    assert hass.states.get("binary_sensor.desk_phone_do_not_disturb").state == STATE_ON
     assert (
         hass.states.get("binary_sensor.desk_phone_sip_registration").state == STATE_ON
     )

@@ -72,9 +72,9 @@ async def test_reconfigure_regenerate_webhook(
     await send("dnd_on")
     await hass.async_block_till_done()
     assert bus_events == []
-    assert hass.states.get("switch.desk_phone_do_not_disturb").state == "unknown"
+    assert hass.states.get("binary_sensor.desk_phone_do_not_disturb").state == "unknown"
     await send("dnd_on", webhook_id=new_id)
-    assert hass.states.get("switch.desk_phone_do_not_disturb").state == "on"
+    assert hass.states.get("binary_sensor.desk_phone_do_not_disturb").state == "on"
 
 
 async def test_reconfigure_mac(
@@ -112,7 +112,7 @@ async def test_reconfigure_mac(
     # The phone now takes the new MAC's requests, and no longer the old one's.
     assert (await send("dnd_on", mac="001fc1000009")).status == 200
     assert (await send("dnd_off")).status == 403
-    assert hass.states.get("switch.desk_phone_do_not_disturb").state == "on"
+    assert hass.states.get("binary_sensor.desk_phone_do_not_disturb").state == "on"
 
 
 async def test_reconfigure_clears_mac(

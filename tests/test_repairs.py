@@ -126,7 +126,7 @@ async def test_mac_mismatch_repair_keep_current_phone(
     issue = issue_registry.async_get_issue(DOMAIN, ISSUE_MAC)
     assert issue is not None
     assert issue.dismissed_version is not None
-    assert hass.states.get("switch.desk_phone_do_not_disturb").state == "unknown"
+    assert hass.states.get("binary_sensor.desk_phone_do_not_disturb").state == "unknown"
 
 
 async def test_mac_mismatch_repair_phone_removed(

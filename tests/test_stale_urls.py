@@ -168,7 +168,7 @@ async def test_phone_added_twice_is_merged(
     response = await send("dnd_on", webhook_id="f" * 32)
     assert response.status == HTTPStatus.FORBIDDEN  # mac_in_use: nothing changes
     assert second.data[CONF_MAC] is None
-    assert hass.states.get("switch.desk_phone_do_not_disturb").state == "unknown"
+    assert hass.states.get("binary_sensor.desk_phone_do_not_disturb").state == "unknown"
     issue_id = f"duplicate_phone_{second.entry_id}"
     issue = issue_registry.async_get_issue(DOMAIN, issue_id)
     assert issue is not None
@@ -192,7 +192,7 @@ async def test_phone_added_twice_is_merged(
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
     # The URLs the phone calls now feed the first entry.
     assert (await send("dnd_on", webhook_id="f" * 32)).status == HTTPStatus.OK
-    assert hass.states.get("switch.desk_phone_do_not_disturb").state == "on"
+    assert hass.states.get("binary_sensor.desk_phone_do_not_disturb").state == "on"
     # A flow for a removed phone aborts.
     from custom_components.sangoma_phone.repair_flows import (
         DuplicatePhoneRepairFlow,

@@ -6,8 +6,11 @@ from typing import Any
 
 import yaml
 
-from custom_components.sangoma_phone.binary_sensor import BINARY_SENSORS
-from custom_components.sangoma_phone.button import RESET_MISSED_CALLS
+from custom_components.sangoma_phone.binary_sensor import (
+    BINARY_SENSORS,
+    DND as DND_SENSOR,
+)
+from custom_components.sangoma_phone.button import KEY_BUTTONS, RESET_MISSED_CALLS
 from custom_components.sangoma_phone.condition import CONDITIONS
 from custom_components.sangoma_phone.event import PHONE_EVENT
 from custom_components.sangoma_phone.protocol import EVENTS, CallState, EventKey
@@ -19,10 +22,10 @@ ROOT = Path(__file__).parent.parent / "custom_components" / "sangoma_phone"
 EN: dict[str, Any] = json.loads((ROOT / "translations" / "en.json").read_text())
 ICONS: dict[str, Any] = json.loads((ROOT / "icons.json").read_text())
 ENTITIES = {
-    "binary_sensor": [d.translation_key for d in BINARY_SENSORS],
+    "binary_sensor": [d.translation_key for d in (*BINARY_SENSORS, DND_SENSOR)],
     "sensor": [d.translation_key for d in SENSORS],
     "switch": [DND.translation_key],
-    "button": [RESET_MISSED_CALLS.translation_key],
+    "button": [d.translation_key for d in (RESET_MISSED_CALLS, *KEY_BUTTONS)],
     "event": [PHONE_EVENT.translation_key],
 }
 

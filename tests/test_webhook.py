@@ -131,7 +131,7 @@ async def test_missed_call(hass: HomeAssistant, send: SendRequest) -> None:
 @pytest.mark.parametrize(
     ("on_event", "off_event", "entity_id"),
     [
-        ("dnd_on", "dnd_off", "switch.desk_phone_do_not_disturb"),
+        ("dnd_on", "dnd_off", "binary_sensor.desk_phone_do_not_disturb"),
         (
             "always_forward_on",
             "always_forward_off",
@@ -216,4 +216,4 @@ async def test_post_body(
         f"/api/webhook/{WEBHOOK_ID}", data=f"event=dnd_on&mac={MAC}"
     )
     assert response.status == HTTPStatus.OK
-    assert hass.states.get("switch.desk_phone_do_not_disturb").state == STATE_ON
+    assert hass.states.get("binary_sensor.desk_phone_do_not_disturb").state == STATE_ON

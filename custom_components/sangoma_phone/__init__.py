@@ -15,6 +15,8 @@ from .duplicates import duplicate_issue_id
 from .identity import async_setup_device, mac_mismatch_issue_id
 from .listener import DATA_LISTENER, PhoneListener, async_remove_listener_settings
 from .phone import SangomaPhone, SangomaPhoneConfigEntry, phone_store, restore_machine
+from .remote import PhoneRemote
+from .services import async_setup_services
 from .stale_urls import async_check_stale_urls, stale_urls_issue_id
 from .views import (
     NO_LOCAL_URL_ISSUE,
@@ -22,6 +24,7 @@ from .views import (
     UrlListView,
     async_check_local_url,
 )
+from .web_access import async_remove_stale_entities, web_access
 from .webhook import async_register_webhook, async_unregister_webhook
 
 PLATFORMS: list[Platform] = [
@@ -53,6 +56,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
             async_check_stale_urls(hass)
 
     hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, _async_core_config_updated)
+    async_setup_services(hass)
     return True
 
 
@@ -69,6 +73,10 @@ async def async_setup_entry(
     async_check_local_url(hass)
     async_check_stale_urls(hass, [entry])
     entry.runtime_data = phone
+    if web_access(entry) is not None:
+        phone.remote = PhoneRemote(hass, entry)
+        entry.async_on_unload(phone.remote.async_start())
+    async_remove_stale_entities(hass, entry)
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     async_register_webhook(hass, phone)

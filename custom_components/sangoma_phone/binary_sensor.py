@@ -16,6 +16,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .entity import SangomaPhoneEntityDescription, SangomaPhoneStateEntity
 from .phone import SangomaPhoneConfigEntry
 from .protocol import PhoneState
+from .web_access import DND_KEY
 
 PARALLEL_UPDATES = 0
 
@@ -81,16 +82,22 @@ BINARY_SENSORS: tuple[SangomaBinarySensorEntityDescription, ...] = (
     _describe("no_answer_forward", enabled=False),
 )
 
+# DND, read-only: while the phone's web access is not set (then it is a switch).
+DND = _describe(DND_KEY)
+
 
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: SangomaPhoneConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the phone's binary sensors."""
+    """Add the phone's binary sensors (and read-only DND without web access)."""
+    descriptions = list(BINARY_SENSORS)
+    if entry.runtime_data.remote is None:
+        descriptions.append(DND)
     async_add_entities(
         SangomaPhoneBinarySensor(entry.runtime_data, description)
-        for description in BINARY_SENSORS
+        for description in descriptions
     )
 
 

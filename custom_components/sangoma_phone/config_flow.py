@@ -4,7 +4,7 @@ from typing import Any, override
 
 import voluptuous as vol
 
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.const import CONF_NAME
 from homeassistant.core import callback
 from homeassistant.helpers.selector import BooleanSelector, TextSelector
@@ -14,6 +14,7 @@ from .const import (
     CONF_LOCAL_ONLY,
     CONF_MAC,
     CONF_URL_BASE,
+    CONF_WEB_ACCESS,
     CONF_WEBHOOK_ID,
     DEFAULT_LOCAL_ONLY,
     DEFAULT_NAME,
@@ -26,11 +27,18 @@ from .phone import SangomaPhoneConfigEntry
 from .protocol import format_mac, normalize_mac
 from .stale_urls import async_urls_given
 from .views import phone_base_url
+from .web_access import async_track_phone_ip
+from .web_access_flow import (
+    WebAccessReauthFlow,
+    async_check_web_access,
+    web_access_schema,
+    web_access_suggestions,
+)
 
 CONF_REGENERATE_WEBHOOK = "regenerate_webhook"
 
 
-class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
+class SangomaPhoneConfigFlow(WebAccessReauthFlow, domain=DOMAIN):
     """Add a Sangoma phone; rename it, re-pin its MAC or renew its webhook."""
 
     VERSION = 1
@@ -40,6 +48,9 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
     _new_webhook_id: str | None = None
     _new_title: str | None = None
     _new_mac: str | None = None
+    _name: str = DEFAULT_NAME
+    _mac: str | None = None
+    _web_access: dict[str, Any] | None = None
 
     @staticmethod
     @callback
@@ -61,7 +72,7 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
                 if mac is not None:
                     await self.async_set_unique_id(mac)
                     self._abort_if_unique_id_configured()
-                return await self._create_phone(user_input[CONF_NAME], mac)
+                return await self._async_next(user_input, mac)
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
@@ -69,6 +80,7 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
                     {
                         vol.Required(CONF_NAME, default=DEFAULT_NAME): TextSelector(),
                         vol.Optional(CONF_MAC): TextSelector(),
+                        vol.Required(CONF_WEB_ACCESS, default=False): BooleanSelector(),
                     }
                 ),
                 user_input,
@@ -83,6 +95,9 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
         mac = normalize_mac(discovery_info.macaddress)
         if mac is None:
             return self.async_abort(reason="invalid_mac")
+        entry = self.hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, mac)
+        if entry is not None:  # a following web access host moves with the phone
+            async_track_phone_ip(self.hass, entry, discovery_info.ip)
         await self.async_set_unique_id(mac)
         self._abort_if_unique_id_configured()
         self._discovered_ip = discovery_info.ip
@@ -96,16 +111,49 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
         """Confirm adding a discovered phone; its MAC is pinned."""
         assert self._discovered_mac is not None
         if user_input is not None:
-            return await self._create_phone(user_input[CONF_NAME], self._discovered_mac)
+            return await self._async_next(user_input, self._discovered_mac)
         return self.async_show_form(
             step_id="discovery_confirm",
             data_schema=vol.Schema(
-                {vol.Required(CONF_NAME, default=DEFAULT_NAME): TextSelector()}
+                {
+                    vol.Required(CONF_NAME, default=DEFAULT_NAME): TextSelector(),
+                    vol.Required(CONF_WEB_ACCESS, default=False): BooleanSelector(),
+                }
             ),
             description_placeholders={
                 "ip": self._discovered_ip or "",
                 "mac": format_mac(self._discovered_mac),
             },
+        )
+
+    async def _async_next(
+        self, user_input: dict[str, Any], mac: str | None
+    ) -> ConfigFlowResult:
+        """Show the URLs and add the phone, or first ask for its web access."""
+        self._name, self._mac = user_input[CONF_NAME], mac
+        if user_input.get(CONF_WEB_ACCESS):
+            return await self.async_step_web_access()
+        return await self._create_phone(self._name, mac)
+
+    async def async_step_web_access(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the phone's web access (to control it) and check it."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = await async_check_web_access(
+                self.hass, user_input, self._discovered_ip, errors
+            )
+            if data is not None:
+                self._web_access = data
+                return await self._create_phone(self._name, self._mac)
+        return self.async_show_form(
+            step_id="web_access",
+            data_schema=self.add_suggested_values_to_schema(
+                web_access_schema(),
+                user_input or web_access_suggestions(None, self._discovered_ip),
+            ),
+            errors=errors,
         )
 
     async def _create_phone(self, name: str, mac: str | None) -> ConfigFlowResult:
@@ -127,9 +175,14 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
                 data_schema=vol.Schema({}),
                 description_placeholders=urls,
             )
-        data = {CONF_WEBHOOK_ID: self._new_webhook_id, CONF_MAC: self._new_mac}
+        data: dict[str, Any] = {
+            CONF_WEBHOOK_ID: self._new_webhook_id,
+            CONF_MAC: self._new_mac,
+        }
         if urls is not None:  # the base the phone was given (stale_urls.py)
             data[CONF_URL_BASE] = phone_base_url(self.hass, None)
+        if self._web_access is not None:
+            data[CONF_WEB_ACCESS] = self._web_access
         return self.async_create_entry(
             title=self._new_title or DEFAULT_NAME,
             data=data,

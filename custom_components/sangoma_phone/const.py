@@ -43,3 +43,8 @@ PROVISIONING_LINK_VALIDITY: Final = timedelta(days=1)
 # Persisted phone state
 STORAGE_VERSION: Final = 1
 STORAGE_SAVE_DELAY: Final = 10  # seconds
+
+# Phone web access (Action URI control), in config entry data
+CONF_WEB_ACCESS: Final = "web_access"
+CONF_FOLLOW_PHONE_IP: Final = "follow_phone_ip"
+CONF_HTTPS: Final = "https"

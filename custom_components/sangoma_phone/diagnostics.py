@@ -16,6 +16,7 @@ TO_REDACT = {
     CONF_WEBHOOK_ID,
     CONF_MAC,
     "password",
+    "username",
     "url",
     "urls",
     "url_base",
@@ -53,6 +54,10 @@ async def async_get_config_entry_diagnostics(
             "state": _state(phone.state.as_dict()),
             **phone.counters.as_dict(),
             "listener": _listener(hass),
+            "web_access": {
+                "configured": phone.remote is not None,
+                **(phone.remote.diagnostics() if phone.remote else {}),
+            },
         },
         TO_REDACT,
     )

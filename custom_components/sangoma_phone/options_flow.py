@@ -33,15 +33,25 @@ from .const import (
     CONF_RATE_LIMIT,
     CONF_URL_BASE,
     CONF_USE_LISTENER,
+    CONF_WEB_ACCESS,
     CONF_WEBHOOK_ID,
     DEFAULT_LOCAL_ONLY,
     DOMAIN,
 )
 from .flow_helpers import NO_LOCAL_URL, phone_urls
 from .listener import DATA_LISTENER, ListenerSettings
+from .phone import SangomaPhoneConfigEntry
 from .protocol.ratelimit import DEFAULT_RATE, MAX_RATE, MIN_RATE
 from .stale_urls import async_check_stale_urls, async_urls_given
 from .views import phone_base_url
+from .web_access import web_access
+from .web_access_flow import (
+    async_check_web_access,
+    web_access_schema,
+    web_access_suggestions,
+)
+
+CONF_ENABLED = "enabled"
 
 NONE_SHOWN = "—"  # an empty list of phones in a description
 
@@ -54,7 +64,8 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
     ) -> ConfigFlowResult:
         """Offer the URL page, the phone's settings and the shared listener."""
         return self.async_show_menu(
-            step_id="init", menu_options=["urls", "settings", "listener"]
+            step_id="init",
+            menu_options=["urls", "settings", "web_access", "listener"],
         )
 
     async def async_step_urls(
@@ -221,4 +232,43 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
             ),
             errors=errors,
             description_placeholders=placeholders,
+        )
+
+    async def async_step_web_access(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Set, change or remove the phone's web access (to control it)."""
+        entry: SangomaPhoneConfigEntry = self.config_entry
+        current = web_access(entry)
+        phone = getattr(entry, "runtime_data", None)
+        phone_ip = phone.state.ip if phone is not None else None
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data: dict[str, Any] | None = None
+            if user_input[CONF_ENABLED]:
+                data = await async_check_web_access(
+                    self.hass, user_input, phone_ip, errors
+                )
+            if not errors:
+                new = {k: v for k, v in entry.data.items() if k != CONF_WEB_ACCESS}
+                if data is not None:
+                    new[CONF_WEB_ACCESS] = data
+                # Entities change with web access: the phone is reloaded.
+                self.hass.config_entries.async_update_entry(entry, data=new)
+                self.hass.config_entries.async_schedule_reload(entry.entry_id)
+                return self.async_create_entry(data=dict(entry.options))
+        suggested = user_input or {
+            CONF_ENABLED: True,
+            **web_access_suggestions(current, phone_ip),
+        }
+        return self.async_show_form(
+            step_id="web_access",
+            data_schema=self.add_suggested_values_to_schema(
+                web_access_schema().extend(
+                    {vol.Required(CONF_ENABLED): BooleanSelector()}
+                ),
+                suggested,
+            ),
+            errors=errors,
+            description_placeholders={"phone_ip": phone_ip or NONE_SHOWN},
         )

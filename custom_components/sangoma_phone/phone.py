@@ -10,7 +10,7 @@ persisted, entities are notified and the bus event is fired.
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
@@ -39,6 +39,9 @@ from .protocol import (
 )
 from .protocol.accounts import account_of
 from .protocol.query import AMP_SEPARATOR, MAX_QUERY_LENGTH
+
+if TYPE_CHECKING:
+    from .remote import PhoneRemote
 
 __all__ = [
     "MAX_BODY",
@@ -114,6 +117,8 @@ class SangomaPhone:
         )
         self._store = store
         self._log_once = ProblemLog()
+        # The phone's remote control, while its web access is configured.
+        self.remote: PhoneRemote | None = None
 
     @property
     def state(self) -> PhoneState:

@@ -1,18 +1,29 @@
-"""Do Not Disturb switch of a Sangoma phone."""
+"""Do Not Disturb switch of a Sangoma phone (only while its web access is set).
+
+Turning it on or off sends ``key=DNDOn`` / ``key=DNDOff``. Once the phone
+accepted the request the switch shows the requested state at once; the
+phone's own DND event (P3711/P3712) then confirms it, and if the phone
+reports the opposite, the phone wins. Without web access DND is a read-only
+binary sensor instead (`binary_sensor.DND`).
+"""
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, override
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import DOMAIN
+from .control_entity import SangomaPhoneControlEntity
 from .entity import SangomaPhoneEntityDescription, SangomaPhoneStateEntity
-from .phone import SangomaPhoneConfigEntry
+from .phone import PhoneUpdate, SangomaPhoneConfigEntry
+from .protocol import EventKey
+from .protocol.control import Key
+from .web_access import DND_KEY
 
 PARALLEL_UPDATES = 0
+
+_DND_EVENTS = frozenset({EventKey.DND_ON, EventKey.DND_OFF})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -23,8 +34,8 @@ class SangomaSwitchEntityDescription(
 
 
 DND = SangomaSwitchEntityDescription(
-    key="dnd",
-    translation_key="dnd",
+    key=DND_KEY,
+    translation_key=DND_KEY,
     value_fn=lambda state: state.dnd,
     fields=frozenset({"dnd"}),
 )
@@ -35,32 +46,53 @@ async def async_setup_entry(
     entry: SangomaPhoneConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the phone's DND switch."""
-    async_add_entities([SangomaPhoneDndSwitch(entry.runtime_data, DND)])
+    """Add the phone's DND switch when Home Assistant can control the phone."""
+    if entry.runtime_data.remote is not None:
+        async_add_entities([SangomaPhoneDndSwitch(entry.runtime_data, DND)])
 
 
-class SangomaPhoneDndSwitch(SangomaPhoneStateEntity, SwitchEntity):
-    """Do Not Disturb: its state comes from the phone's DND events."""
+class SangomaPhoneDndSwitch(
+    SangomaPhoneControlEntity, SangomaPhoneStateEntity, SwitchEntity
+):
+    """Do Not Disturb: switched through web access, confirmed by the phone."""
 
     entity_description: SangomaSwitchEntityDescription
+    # The state asked for and accepted by the phone, until it reports DND.
+    _requested: bool | None = None
 
     @property
     def is_on(self) -> bool | None:
         """Return whether DND is on, None while unknown."""
+        if self._requested is not None:
+            return self._requested
         value: bool | None = self._value
         return value
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Switch DND on at the phone."""
-        self._raise_no_control()
+        await self._async_request(True)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Switch DND off at the phone."""
-        self._raise_no_control()
+        await self._async_request(False)
 
-    def _raise_no_control(self) -> None:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="phone_control_not_configured",
-            translation_placeholders={"name": self.phone.entry.title},
-        )
+    async def _async_request(self, on: bool) -> None:
+        key = Key.DND_ON if on else Key.DND_OFF
+        await self._async_send(lambda client: client.async_send_key(key))
+        self._requested = on
+        self.async_write_ha_state()
+
+    @override
+    @callback
+    def _async_update(self, update: PhoneUpdate) -> None:
+        # The phone's own DND event decides, whether or not it changed the state.
+        request = update.request
+        if (
+            self._requested is not None
+            and request is not None
+            and request.event.key in _DND_EVENTS
+        ):
+            self._requested = None
+            self.async_write_ha_state()
+            return
+        super()._async_update(update)

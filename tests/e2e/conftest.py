@@ -168,7 +168,11 @@ async def add_phone(
         )
         assert form["type"] == "form"
         assert form["step_id"] == "user"
-        assert [field["name"] for field in form["data_schema"]] == ["name", "mac"]
+        assert [field["name"] for field in form["data_schema"]] == [
+            "name",
+            "mac",
+            "web_access",
+        ]
         user_input = {"name": name} | ({"mac": mac} if mac else {})
         shown = await api.post(
             f"/api/config/config_entries/flow/{form['flow_id']}", user_input

@@ -10,6 +10,7 @@ Screenshots go to .e2e/screenshots/ (failure.png when the test fails); with SANG
 ones the README shows are written to docs/ as well.
 """
 
+import asyncio
 from collections.abc import AsyncIterator
 import os
 from pathlib import Path
@@ -20,9 +21,10 @@ from playwright.async_api import Locator, Page, async_playwright, expect
 import pytest
 import pytest_asyncio
 
-from tools.sangoma_sim import PhoneIdentity, PhoneSimulator
+from tests.fake_phone import HOST as FAKE_HOST, FakePhone
+from tools.sangoma_sim import PhoneIdentity, PhoneSimulator, load_provisioning
 
-from .conftest import CALL_FAILED
+from .conftest import CALL_FAILED, phone_entities
 from .harness import PASSWORD, ROOT, USERNAME, HassInstance
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -46,6 +48,8 @@ MAC = "00:50:58:65:43:21"
 SHOTS = ROOT / ".e2e" / "screenshots"
 DOCS = ROOT / "docs"
 WAIT_MS = 20_000
+CONTROLLED = "Controlled phone"
+FAKE_PASSWORD = "browser-Pa55"
 
 
 @pytest.fixture
@@ -196,3 +200,58 @@ async def test_add_phone_and_watch_a_call(
     footer = page.locator("ha-dialog-footer")
     await expect(footer.get_by_role("button", name="Close")).to_be_visible()
     await shot(page, "browser-url-page.png", docs=True)
+
+
+async def test_dnd_switch_on_the_device_page(
+    hass_instance: HassInstance, page: Page
+) -> None:
+    """The DND switch toggled on the device page sends key=DNDOn to the phone."""
+    async with FakePhone(auth="basic", password=FAKE_PASSWORD) as fake_phone:
+        async with hass_instance.api() as api:
+            form = await api.post(
+                "/api/config/config_entries/flow",
+                {"handler": "sangoma_phone", "show_advanced_options": False},
+            )
+            form = await api.post(
+                f"/api/config/config_entries/flow/{form['flow_id']}",
+                {"name": CONTROLLED, "web_access": True},
+            )
+            result = await api.post(
+                f"/api/config/config_entries/flow/{form['flow_id']}",
+                {
+                    "host": FAKE_HOST,
+                    "port": fake_phone.port,
+                    "username": "admin",
+                    "password": FAKE_PASSWORD,
+                },
+            )
+            # The URLs are shown before the phone is added.
+            assert result["step_id"] == "urls", result
+            result = await api.post(
+                f"/api/config/config_entries/flow/{form['flow_id']}", {}
+            )
+            assert result["type"] == "create_entry", result
+        entry_id = result["result"]["entry_id"]
+        _, device_id = await phone_entities(hass_instance, entry_id)
+        # The phone reports DND off first: the row then shows a real toggle.
+        urls = await load_provisioning(
+            f"{hass_instance.base_url}/api/sangoma_phone/{entry_id}/provisioning.xml",
+            token=hass_instance.token,
+        )
+        phone = PhoneSimulator(urls, phone=PhoneIdentity(mac="005058000202"))
+        assert (await phone.send("dnd_off")).status == 200
+        await log_in(page, hass_instance)
+        await page.goto(f"{hass_instance.base_url}/config/devices/device/{device_id}")
+        row = page.locator("hui-toggle-entity-row", has_text="Do not disturb")
+        toggle = row.get_by_role("switch")
+        await expect(toggle).not_to_be_checked()
+        before = len(fake_phone.received)
+        await row.locator("ha-switch").click()  # as a user clicks it
+        async with asyncio.timeout(WAIT_MS / 1000):
+            # A new client: challenged once (Basic), then authenticated.
+            await fake_phone.wait_for_requests(before + 2)
+        await expect(toggle).to_be_checked()
+        assert fake_phone.actions[-1] == b"GET /Phone_ActionURL&key=DNDOn HTTP/1.1"
+        await shot(page, "browser-dnd-switch.png")
+        async with hass_instance.api() as api:
+            await api.delete(f"/api/config/config_entries/entry/{entry_id}")

@@ -30,7 +30,7 @@ SERVER = "custom_components.sangoma_phone.listener_server"
 LISTENER = "custom_components.sangoma_phone.listener"
 REMOTE_NAME = "sensor.desk_phone_remote_name"
 REMOTE_NUMBER = "sensor.desk_phone_remote_number"
-DND = "switch.desk_phone_do_not_disturb"
+DND = "binary_sensor.desk_phone_do_not_disturb"
 PATH = f"/api/webhook/{WEBHOOK_ID}".encode()
 UNKNOWN_PATH = b"/api/webhook/" + b"f" * 32
 CALL = b"event=incoming_call&mac=" + MAC.encode() + b"&cid=1&remote=1002&dr="

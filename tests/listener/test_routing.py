@@ -57,7 +57,7 @@ async def test_two_phones_routed(hass: HomeAssistant, listener: int) -> None:
         listener, get(b"/api/webhook/" + b"b" * 32 + b"?event=dnd_on")
     )
     assert status_of(response) == HTTPStatus.OK
-    assert hass.states.get("switch.phone_03_do_not_disturb").state == STATE_ON
+    assert hass.states.get("binary_sensor.phone_03_do_not_disturb").state == STATE_ON
     assert hass.states.get(DND).state == STATE_UNKNOWN
 
 
@@ -107,7 +107,7 @@ async def test_non_local_source_per_phone(
         )
         assert status_of(response) == HTTPStatus.OK
     assert hass.states.get(DND).state == STATE_UNKNOWN
-    assert hass.states.get("switch.phone_02_do_not_disturb").state == STATE_ON
+    assert hass.states.get("binary_sensor.phone_02_do_not_disturb").state == STATE_ON
     assert "Desk phone: rejected a request from 127.0.0.1: not_local" in caplog.text
 
 

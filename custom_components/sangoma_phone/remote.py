@@ -1,0 +1,170 @@
+"""A phone's remote control at runtime: one client, availability, errors for users.
+
+Every request to the phone goes through `PhoneRemote.async_run`, which turns
+the client's typed errors into translated `HomeAssistantError`s naming the
+cause, starts the reauthentication flow when the phone rejects the
+credentials, and tracks availability: an unreachable phone makes the control
+entities (and only those) unavailable, logged once when lost and once when
+back. While unavailable, the harmless probe is retried every
+`RETRY_INTERVAL` and after every request the phone sends.
+"""
+
+from collections.abc import Awaitable, Callable
+import contextlib
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.dispatcher import (
+    async_dispatcher_connect,
+    async_dispatcher_send,
+)
+from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.util import dt as dt_util
+from homeassistant.util.signal_type import SignalType
+
+from .const import DOMAIN, LOGGER
+from .control import (
+    DEFAULT_TIMEOUT,
+    CannotConnect,
+    ControlError,
+    InvalidAuth,
+    PhoneControl,
+    PhoneRefused,
+)
+from .phone import PhoneUpdate, SangomaPhoneConfigEntry
+from .web_access import async_track_phone_ip, control_settings, web_access
+
+TIMEOUT: Final = DEFAULT_TIMEOUT
+RETRY_INTERVAL: Final = timedelta(seconds=60)
+
+type ControlAction = Callable[[PhoneControl], Awaitable[None]]
+
+
+def error_key(err: ControlError) -> str:
+    """Return the translation key (flow error and exception) of a client error."""
+    if isinstance(err, CannotConnect):
+        return "cannot_connect"
+    if isinstance(err, InvalidAuth):
+        return "invalid_auth"
+    if isinstance(err, PhoneRefused):
+        return "phone_refused"
+    return "unexpected_answer"
+
+
+class PhoneRemote:
+    """Sends Action URI requests to one phone for entities and actions."""
+
+    def __init__(self, hass: HomeAssistant, entry: SangomaPhoneConfigEntry) -> None:
+        """Prepare; nothing is sent until asked."""
+        self.hass = hass
+        self.entry = entry
+        self.available = True
+        self.last_result: str | None = None
+        self.last_result_at: datetime | None = None
+        self.signal: SignalType[()] = SignalType(f"{DOMAIN}_remote_{entry.entry_id}")
+        self._client: PhoneControl | None = None
+        self._retry: CALLBACK_TYPE | None = None
+
+    def client(self) -> PhoneControl:
+        """Return the client for the current settings (a new one when they change)."""
+        data = web_access(self.entry)
+        assert data is not None
+        settings = control_settings(data)
+        if self._client is None or self._client.settings != settings:
+            self._client = PhoneControl(self.hass, settings, timeout=TIMEOUT)
+        return self._client
+
+    @callback
+    def async_start(self) -> CALLBACK_TYPE:
+        """Follow the phone's requests (its IP, a sign of life); return the stop."""
+        unsubscribe = async_dispatcher_connect(
+            self.hass, self.entry.runtime_data.signal, self._async_phone_update
+        )
+
+        @callback
+        def _stop() -> None:
+            unsubscribe()
+            self._stop_retry()
+
+        return _stop
+
+    @callback
+    def _async_phone_update(self, update: PhoneUpdate) -> None:
+        if update.request is None:
+            return
+        if ip := update.request.variables.ip:
+            async_track_phone_ip(self.hass, self.entry, ip)
+        if not self.available:
+            self.hass.async_create_task(self._async_retry(), eager_start=False)
+
+    async def _async_retry(self, now: datetime | None = None) -> None:
+        with contextlib.suppress(HomeAssistantError):  # logged by availability
+            await self.async_run(lambda client: client.async_probe())
+
+    async def async_run(self, action: ControlAction) -> None:
+        """Run one request; raise a translated HomeAssistantError if it failed."""
+        try:
+            await action(self.client())
+        except ControlError as err:
+            self._record(error_key(err))
+            if isinstance(err, CannotConnect):
+                self._set_available(False)
+            else:
+                self._set_available(True)
+            if isinstance(err, InvalidAuth):
+                self.entry.async_start_reauth(self.hass)
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key=error_key(err),
+                translation_placeholders=self._placeholders(err),
+            ) from err
+        self._record("ok")
+        self._set_available(True)
+
+    def _placeholders(self, err: ControlError) -> dict[str, str]:
+        placeholders = {
+            "name": self.entry.title,
+            "host": self.client().settings.host,
+        }
+        if isinstance(err, PhoneRefused):
+            placeholders["status"] = str(err.status)
+        return placeholders
+
+    def _record(self, result: str) -> None:
+        self.last_result = result
+        self.last_result_at = dt_util.utcnow()
+
+    def _set_available(self, available: bool) -> None:
+        if available == self.available:
+            return
+        self.available = available
+        if available:
+            LOGGER.info("%s: the phone's web access answers again", self.entry.title)
+            self._stop_retry()
+        else:
+            LOGGER.warning(
+                "%s: the phone's web access cannot be reached; its controls are "
+                "unavailable until it answers (events from the phone still work)",
+                self.entry.title,
+            )
+            self._retry = async_track_time_interval(
+                self.hass, self._async_retry, RETRY_INTERVAL
+            )
+        async_dispatcher_send(self.hass, self.signal)
+
+    def _stop_retry(self) -> None:
+        if self._retry is not None:
+            self._retry()
+            self._retry = None
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Return whether the phone answers, and the last result (no secrets)."""
+        return {
+            "available": self.available,
+            "last_result": self.last_result,
+            "last_result_at": (
+                self.last_result_at.isoformat() if self.last_result_at else None
+            ),
+        }

@@ -1,0 +1,86 @@
+"""The phone's web access settings: stored in the entry's data, read as ControlSettings.
+
+`entry.data[CONF_WEB_ACCESS]` holds host, port, HTTPS, verify certificate,
+user name and password, and whether the host follows the IP the phone
+reports (`follow_phone_ip`: the user left the host empty or as the phone's
+own IP). A following host is kept current from every accepted request's
+`ip` (so also `ip_changed`) and from DHCP discovery; a host the user typed
+is never changed.
+
+Which entities a phone has depends on web access: without it DND is a
+read-only binary sensor; with it DND is a switch, and the Reboot and
+Provision now buttons exist. `async_remove_stale_entities` removes the
+registry entries of the other set, so each transition leaves a clean registry.
+"""
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_PORT,
+    CONF_USERNAME,
+    CONF_VERIFY_SSL,
+    Platform,
+)
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
+
+from .const import CONF_FOLLOW_PHONE_IP, CONF_HTTPS, CONF_WEB_ACCESS, DOMAIN
+from .control import DEFAULT_USERNAME, ControlSettings
+
+DND_KEY: Final = "dnd"
+REBOOT_KEY: Final = "reboot"
+PROVISION_KEY: Final = "provision"
+
+# The entities that exist only with web access, and only without it.
+_CONTROL_ENTITIES: Final = (
+    (Platform.SWITCH, DND_KEY),
+    (Platform.BUTTON, REBOOT_KEY),
+    (Platform.BUTTON, PROVISION_KEY),
+)
+_READ_ONLY_ENTITIES: Final = ((Platform.BINARY_SENSOR, DND_KEY),)
+
+
+def web_access(entry: ConfigEntry) -> Mapping[str, Any] | None:
+    """Return the phone's web access settings; None when not configured."""
+    data: Mapping[str, Any] | None = entry.data.get(CONF_WEB_ACCESS)
+    return data
+
+
+def control_settings(data: Mapping[str, Any]) -> ControlSettings:
+    """Return the client settings of stored web access settings."""
+    port = data.get(CONF_PORT)
+    return ControlSettings(
+        host=str(data[CONF_HOST]),
+        port=int(port) if port else None,
+        https=bool(data.get(CONF_HTTPS, False)),
+        verify_ssl=bool(data.get(CONF_VERIFY_SSL, True)),
+        username=str(data.get(CONF_USERNAME) or DEFAULT_USERNAME),
+        password=str(data.get(CONF_PASSWORD) or ""),
+    )
+
+
+@callback
+def async_track_phone_ip(hass: HomeAssistant, entry: ConfigEntry, ip: str) -> bool:
+    """Move a following host to the phone's new IP; return whether it changed."""
+    data = web_access(entry)
+    if data is None or not data.get(CONF_FOLLOW_PHONE_IP) or data[CONF_HOST] == ip:
+        return False
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_WEB_ACCESS: {**data, CONF_HOST: ip}}
+    )
+    return True
+
+
+@callback
+def async_remove_stale_entities(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Remove the registry entries of the entity set the phone no longer has."""
+    stale = _READ_ONLY_ENTITIES if web_access(entry) else _CONTROL_ENTITIES
+    registry = er.async_get(hass)
+    for platform, key in stale:
+        unique_id = f"{entry.entry_id}_{key}"
+        if entity_id := registry.async_get_entity_id(platform, DOMAIN, unique_id):
+            registry.async_remove(entity_id)

@@ -1,0 +1,163 @@
+"""Errors, reauthentication and availability of the control entities."""
+
+import logging
+
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.sangoma_phone.const import CONF_WEB_ACCESS, DOMAIN
+from custom_components.sangoma_phone.remote import RETRY_INTERVAL
+from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
+from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.const import (
+    ATTR_DEVICE_ID,
+    ATTR_ENTITY_ID,
+    CONF_HOST,
+    STATE_UNAVAILABLE,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr
+from homeassistant.util import dt as dt_util
+
+from ..conftest import MAC, SendRequest, phone_device
+from ..fake_phone import Answer, FakePhone
+from .conftest import DND_SWITCH, PASSWORD, REBOOT
+
+
+async def press_reboot(hass: HomeAssistant) -> None:
+    """Press the Reboot button."""
+    await hass.services.async_call(
+        BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: REBOOT}, blocking=True
+    )
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_401_starts_reauth(hass: HomeAssistant, fake_phone: FakePhone) -> None:
+    """Rejected credentials raise a translated error and start the reauth flow."""
+    fake_phone.password = "changed-on-the-phone"
+    with pytest.raises(HomeAssistantError) as err:
+        await press_reboot(hass)
+    assert err.value.translation_key == "invalid_auth"
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    assert hass.states.get(REBOOT).state != STATE_UNAVAILABLE
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_timeout_unavailable_and_back(
+    hass: HomeAssistant,
+    fake_phone: FakePhone,
+    send: SendRequest,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An unreachable phone makes only the controls unavailable; logged once each way."""
+    caplog.set_level(logging.INFO)
+    fake_phone.answer = Answer.HANG
+    with pytest.raises(HomeAssistantError) as err:
+        await press_reboot(hass)
+    assert err.value.translation_key == "cannot_connect"
+    assert hass.states.get(REBOOT).state == STATE_UNAVAILABLE
+    assert hass.states.get(DND_SWITCH).state == STATE_UNAVAILABLE
+    # Events from the phone keep working.
+    await send("incoming_call", {"cid": "1", "remote": "1002"})
+    await hass.async_block_till_done()
+    assert hass.states.get("binary_sensor.desk_phone_ringing").state == "on"
+    await send("dnd_on")
+    async_fire_time_changed(hass, dt_util.utcnow() + RETRY_INTERVAL)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(REBOOT).state == STATE_UNAVAILABLE
+    assert caplog.text.count("cannot be reached") == 1
+
+    fake_phone.answer = Answer.OK
+    async_fire_time_changed(hass, dt_util.utcnow() + 2 * RETRY_INTERVAL)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(DND_SWITCH).state == "on"  # what the phone reported
+    assert hass.states.get(REBOOT).state != STATE_UNAVAILABLE
+    assert caplog.text.count("answers again") == 1
+    assert PASSWORD not in caplog.text
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_a_phone_request_brings_the_controls_back(
+    hass: HomeAssistant, fake_phone: FakePhone, send: SendRequest
+) -> None:
+    """A request from the phone retries the probe at once."""
+    fake_phone.answer = Answer.HANG
+    with pytest.raises(HomeAssistantError):
+        await press_reboot(hass)
+    fake_phone.answer = Answer.OK
+    await send("idle_to_busy")
+    await hass.async_block_till_done()
+    assert hass.states.get(REBOOT).state != STATE_UNAVAILABLE
+    assert fake_phone.actions[-1] == b"GET /Phone_ActionURL HTTP/1.1"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_garbage_is_unexpected(
+    hass: HomeAssistant, fake_phone: FakePhone
+) -> None:
+    """An unreadable answer is reported as such."""
+    fake_phone.answer = Answer.GARBAGE
+    with pytest.raises(HomeAssistantError) as err:
+        await press_reboot(hass)
+    assert err.value.translation_key == "unexpected_answer"
+
+
+async def test_following_host_moves_with_the_phone(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    fake_phone: FakePhone,
+    send: SendRequest,
+) -> None:
+    """A following host takes the IP of each request; a typed one stays."""
+    mock_config_entry = init_integration
+    web_access = {**mock_config_entry.data[CONF_WEB_ACCESS], "follow_phone_ip": True}
+    hass.config_entries.async_update_entry(
+        mock_config_entry,
+        data={**mock_config_entry.data, CONF_WEB_ACCESS: web_access},
+    )
+    await send("ip_changed", {"ip": "127.0.0.2"})
+    assert mock_config_entry.data[CONF_WEB_ACCESS][CONF_HOST] == "127.0.0.2"
+    await send("ip_changed", {"ip": "127.0.0.1"})
+    assert mock_config_entry.data[CONF_WEB_ACCESS][CONF_HOST] == "127.0.0.1"
+    await press_reboot(hass)
+    assert fake_phone.actions == [b"GET /Phone_ActionURL&key=Reboot HTTP/1.1"]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_typed_host_stays(
+    hass: HomeAssistant, init_integration: MockConfigEntry, send: SendRequest
+) -> None:
+    """A host the user typed is never changed by the phone's reports."""
+    await send("ip_changed", {"ip": "192.168.1.77"})
+    assert init_integration.data[CONF_WEB_ACCESS][CONF_HOST] == "127.0.0.1"
+    assert MAC  # the entry is the pinned phone
+
+
+async def test_actions_need_web_access(
+    hass: HomeAssistant, init_integration: MockConfigEntry, fake_phone: FakePhone
+) -> None:
+    """Without web access (or unloaded), actions say why; nothing is sent."""
+    device = phone_device(dr.async_get(hass))
+    assert device is not None
+    data = {k: v for k, v in init_integration.data.items() if k != CONF_WEB_ACCESS}
+    hass.config_entries.async_update_entry(init_integration, data=data)
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, "hang_up", {ATTR_DEVICE_ID: device.id}, blocking=True
+        )
+    assert err.value.translation_key == "web_access_not_configured"
+    await hass.config_entries.async_unload(init_integration.entry_id)
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, "hang_up", {ATTR_DEVICE_ID: device.id}, blocking=True
+        )
+    assert err.value.translation_key == "phone_not_loaded"
+    assert fake_phone.request_lines == []
