@@ -1,5 +1,7 @@
 """Tests for adding a phone: the user and the discovery flows."""
 
+import re
+
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -8,6 +10,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.sangoma_phone.const import (
     CONF_LOCAL_ONLY,
     CONF_MAC,
+    CONF_URL_BASE,
     CONF_WEBHOOK_ID,
     DOMAIN,
 )
@@ -37,18 +40,29 @@ async def test_user_flow(hass: HomeAssistant) -> None:
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_NAME: " Desk ", CONF_MAC: "00:1F:C1:AA:BB:CC"}
     )
+    # A step of its own shows every URL before the phone is added.
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "urls"
+    assert hass.config_entries.async_entries(DOMAIN) == []
+    placeholders = result["description_placeholders"]
+    webhook_id = placeholders["base_url"].rpartition("/")[2]
+    assert placeholders["base_url"] == f"{LOCAL_URL}/api/webhook/{webhook_id}"
+    assert placeholders["count"] == "33"  # P3734 is opt-in
+    blocks = re.findall(r"```\n(.*?)\n```", placeholders["urls"])
+    assert len(blocks) == 33
+    assert all(b.startswith(placeholders["base_url"] + "?event=") for b in blocks)
+    assert "★ minimal set" in placeholders["urls"]
+    assert "P3734" not in placeholders["urls"]
+
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Desk"
     assert result["result"].unique_id == MAC
     data = result["data"]
     assert data[CONF_MAC] == MAC
-    assert len(data[CONF_WEBHOOK_ID]) == 32
+    assert data[CONF_WEBHOOK_ID] == webhook_id
+    assert data[CONF_URL_BASE] == LOCAL_URL
     assert result["options"] == {CONF_LOCAL_ONLY: True}
-    placeholders = result["description_placeholders"]
-    assert (
-        placeholders["base_url"] == f"{LOCAL_URL}/api/webhook/{data[CONF_WEBHOOK_ID]}"
-    )
-    assert "event=incoming_call" in placeholders["urls"]
 
 
 @pytest.mark.usefixtures("local_url")
@@ -60,6 +74,7 @@ async def test_user_flow_without_mac(hass: HomeAssistant) -> None:
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_NAME: "Desk"}
     )
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["result"].unique_id is None
     assert result["data"][CONF_MAC] is None
@@ -79,7 +94,7 @@ async def test_user_flow_invalid_mac(hass: HomeAssistant) -> None:
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_NAME: "Desk", CONF_MAC: "001fc1aabbcc"}
     )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["step_id"] == "urls"
 
 
 async def test_user_flow_without_local_url(hass: HomeAssistant) -> None:
@@ -95,6 +110,7 @@ async def test_user_flow_without_local_url(hass: HomeAssistant) -> None:
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["description"] == "no_local_url"
     entry = result["result"]
+    assert CONF_URL_BASE not in entry.data
     await hass.async_block_till_done()
 
     # A new webhook id is given without showing URLs.
@@ -106,7 +122,7 @@ async def test_user_flow_without_local_url(hass: HomeAssistant) -> None:
         result["flow_id"], {CONF_NAME: "Desk", "regenerate_webhook": True}
     )
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "webhook_regenerated"
+    assert result["reason"] == "webhook_regenerated_no_url"
     assert entry.data[CONF_WEBHOOK_ID] != old_id
 
 
@@ -135,11 +151,13 @@ async def test_dhcp_discovery(hass: HomeAssistant) -> None:
     assert result["step_id"] == "discovery_confirm"
     assert result["description_placeholders"] == {
         "ip": "192.168.1.50",
-        "mac": "00:1f:c1:12:34:56",
+        "mac": "00:1F:C1:12:34:56",
     }
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_NAME: "Hall"}
     )
+    assert result["step_id"] == "urls"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["result"].unique_id == "001fc1123456"
     assert result["data"][CONF_MAC] == "001fc1123456"

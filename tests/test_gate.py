@@ -53,7 +53,7 @@ async def test_mac_mismatch_rejected(
     assert bus_events == []
     assert hass.states.get("switch.desk_phone_do_not_disturb").state == STATE_UNKNOWN
     assert caplog.text.count("mac_mismatch") == 1
-    assert "00:1f:c1:00:00:01" in caplog.text
+    assert "00:1F:C1:00:00:01" in caplog.text
 
 
 async def test_request_without_mac_accepted(

@@ -69,7 +69,9 @@ async def test_state_survives_reload(
     assert hass.states.get("switch.desk_phone_do_not_disturb").state == STATE_ON
     assert hass.states.get("sensor.desk_phone_missed_calls").state == "1"
     assert hass.states.get("sensor.desk_phone_remote_name").state == "Bob"
-    assert hass.states.get("binary_sensor.desk_phone_registered").state == STATE_ON
+    assert (
+        hass.states.get("binary_sensor.desk_phone_sip_registration").state == STATE_ON
+    )
     assert hass.states.get("sensor.desk_phone_ip_address").state == "192.168.1.50"
     # Never told: still unknown, not "off".
     assert (
@@ -109,7 +111,9 @@ async def test_restore_from_storage(
         {"state": {"dnd": True, "registration": "registered", "missed_calls": 4}},
     )
     assert hass.states.get("switch.desk_phone_do_not_disturb").state == STATE_ON
-    assert hass.states.get("binary_sensor.desk_phone_registered").state == STATE_ON
+    assert (
+        hass.states.get("binary_sensor.desk_phone_sip_registration").state == STATE_ON
+    )
     assert hass.states.get("sensor.desk_phone_missed_calls").state == "4"
 
 

@@ -6,6 +6,7 @@ from custom_components.sangoma_phone.const import (
     CONF_ALLOWED_NETWORKS,
     CONF_LOCAL_ONLY,
     CONF_MAC,
+    CONF_RATE_LIMIT,
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -74,6 +75,8 @@ async def test_options_settings(
     assert init_integration.options == {
         CONF_LOCAL_ONLY: False,
         CONF_ALLOWED_NETWORKS: ["192.168.1.0/24", "10.0.0.5/32"],
+        CONF_RATE_LIMIT: 5,  # the default, suggested,
+        "include_ip_changed": False,
     }
     # Options change how requests are accepted, not who the phone is.
     assert init_integration.data[CONF_MAC] == MAC

@@ -78,8 +78,17 @@ async def test_options_listener(
         },
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
+    # The phone's URLs changed: the confirmation shows the new ones.
+    assert result["description"] == "urls_changed"
+    new_base = f"http://homeassistant.local:{port}/api/webhook/{WEBHOOK_ID}"
+    assert result["description_placeholders"]["base_url"] == new_base
+    assert (
+        f"```\n{new_base}?event=incoming_call&"
+        in (result["description_placeholders"]["urls"])
+    )
     await hass.async_block_till_done()
     assert init_integration.options == {CONF_LOCAL_ONLY: True, CONF_USE_LISTENER: True}
+    assert init_integration.data["url_base"] == f"http://homeassistant.local:{port}"
     assert hass_storage[LISTENER_STORAGE_KEY]["data"] == {"enabled": True, "port": port}
     assert hass.data[DATA_LISTENER].port == port
 
@@ -87,7 +96,10 @@ async def test_options_listener(
     result = await open_options_step(hass, init_integration.entry_id, "urls")
     base = f"http://homeassistant.local:{port}/api/webhook/{WEBHOOK_ID}"
     assert result["description_placeholders"]["base_url"] == base
-    assert f"`{base}?event=incoming_call&" in result["description_placeholders"]["urls"]
+    assert (
+        f"```\n{base}?event=incoming_call&"
+        in (result["description_placeholders"]["urls"])
+    )
     result = await open_options_step(hass, init_integration.entry_id, "settings")
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_LOCAL_ONLY: False}

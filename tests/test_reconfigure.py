@@ -32,7 +32,7 @@ async def test_reconfigure_rename(
     assert result["step_id"] == "reconfigure"
     assert suggested(result) == {
         CONF_NAME: "Desk phone",
-        CONF_MAC: "00:1f:c1:aa:bb:cc",
+        CONF_MAC: "00:1F:C1:AA:BB:CC",
         "regenerate_webhook": None,
     }
     result = await hass.config_entries.flow.async_configure(

@@ -24,15 +24,18 @@ async def setup_repairs(hass: HomeAssistant) -> None:
 
 
 async def _fix(
-    hass: HomeAssistant, client: Any, issue_id: str
+    hass: HomeAssistant, client: Any, issue_id: str, choice: str | None = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Start a repair's fix flow and submit its first step."""
+    """Start a repair's fix flow and submit its first step (or menu choice)."""
     response = await client.post(
         "/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": issue_id}
     )
     assert response.status == HTTPStatus.OK
     shown = await response.json()
-    response = await client.post(f"/api/repairs/issues/fix/{shown['flow_id']}", json={})
+    answer = {"next_step_id": choice} if choice else {}
+    response = await client.post(
+        f"/api/repairs/issues/fix/{shown['flow_id']}", json=answer
+    )
     assert response.status == HTTPStatus.OK
     return shown, await response.json()
 
@@ -55,18 +58,20 @@ async def test_mac_mismatch_repair(
     assert issue.is_fixable
     assert issue.translation_placeholders == {
         "name": "Desk phone",
-        "mac": "00:1f:c1:00:00:01",
-        "pinned_mac": "00:1f:c1:aa:bb:cc",
+        "mac": "00:1F:C1:00:00:01",
+        "pinned_mac": "00:1F:C1:AA:BB:CC",
         "ip": "192.168.1.77",
     }
 
     client = await hass_client()
-    shown, done = await _fix(hass, client, ISSUE_MAC)
+    shown, done = await _fix(hass, client, ISSUE_MAC, "pin")
+    assert shown["type"] == "menu"
+    assert shown["menu_options"] == ["pin", "keep"]
     assert shown["description_placeholders"] == {
         "name": "Desk phone",
-        "mac": "00:1f:c1:00:00:01",
+        "mac": "00:1F:C1:00:00:01",
         "ip": "192.168.1.77",
-        "pinned_mac": "00:1f:c1:aa:bb:cc",
+        "pinned_mac": "00:1F:C1:AA:BB:CC",
     }
     assert done["type"] == "create_entry"
     await hass.async_block_till_done()
@@ -92,9 +97,36 @@ async def test_mac_mismatch_repair_mac_taken(
     MockConfigEntry(
         domain=DOMAIN, title="Reception", unique_id="001fc1000002"
     ).add_to_hass(hass)
-    _, done = await _fix(hass, await hass_client(), ISSUE_MAC)
+    _, done = await _fix(hass, await hass_client(), ISSUE_MAC, "pin")
     assert done["type"] == "abort"
     assert done["reason"] == "mac_in_use"
+
+
+async def test_mac_mismatch_repair_keep_current_phone(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    send: SendRequest,
+    issue_registry: ir.IssueRegistry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """Keeping the current phone changes nothing and ignores the repair."""
+    for _ in range(3):
+        await send("dnd_on", mac="001fc1000002")
+    _, done = await _fix(hass, await hass_client(), ISSUE_MAC, "keep")
+    assert done["type"] == "abort"
+    assert done["reason"] == "kept"
+    assert done["description_placeholders"] == {"mac": "00:1F:C1:00:00:02"}
+    assert init_integration.data[CONF_MAC] == "001fc1aabbcc"
+    issue = issue_registry.async_get_issue(DOMAIN, ISSUE_MAC)
+    assert issue is not None
+    assert issue.dismissed_version is not None
+    # The other phone's requests stay refused, without raising it again.
+    response = await send("dnd_on", mac="001fc1000002")
+    assert response.status == HTTPStatus.FORBIDDEN
+    issue = issue_registry.async_get_issue(DOMAIN, ISSUE_MAC)
+    assert issue is not None
+    assert issue.dismissed_version is not None
+    assert hass.states.get("switch.desk_phone_do_not_disturb").state == "unknown"
 
 
 async def test_mac_mismatch_repair_phone_removed(
@@ -115,7 +147,9 @@ async def test_mac_mismatch_repair_phone_removed(
     await hass.config_entries.async_remove(init_integration.entry_id)
     await hass.async_block_till_done()
     assert issue_registry.async_get_issue(DOMAIN, ISSUE_MAC) is None
-    response = await client.post(f"/api/repairs/issues/fix/{shown['flow_id']}", json={})
+    response = await client.post(
+        f"/api/repairs/issues/fix/{shown['flow_id']}", json={"next_step_id": "pin"}
+    )
     done = await response.json()
     assert done["type"] == "abort"
     assert done["reason"] == "phone_removed"

@@ -33,7 +33,7 @@ async def test_provisioning_file(
     init_integration: MockConfigEntry,
     hass_client: ClientSessionGenerator,
 ) -> None:
-    """The file holds all 34 URLs, each parsing back to its own event."""
+    """The file holds the 33 verified URLs, each parsing back to its own event."""
     client = await hass_client()
     response = await client.get(PATH)
     assert response.status == HTTPStatus.OK
@@ -45,8 +45,9 @@ async def test_provisioning_file(
     assert root.tag == "hl_provision"
     elements = list(root.iter())
     by_code = {el.tag: el for el in elements if el.tag.startswith("P37")}
-    assert len(by_code) == 34
-    for spec in EVENTS:
+    assert len(by_code) == 33
+    assert "P3734" not in by_code  # opt-in (options: include_ip_changed)
+    for spec in (e for e in EVENTS if e.verified):
         element = by_code[spec.p_code]
         assert element.get("para") == spec.para
         url = urlsplit(element.text or "")

@@ -148,7 +148,7 @@ async def test_missed_call(hass: HomeAssistant, send: SendRequest) -> None:
             "binary_sensor.desk_phone_no_answer_forward",
         ),
         ("off_hook", "on_hook", "binary_sensor.desk_phone_off_hook"),
-        ("registered", "unregistered", "binary_sensor.desk_phone_registered"),
+        ("registered", "unregistered", "binary_sensor.desk_phone_sip_registration"),
     ],
 )
 async def test_on_off_events(
@@ -170,7 +170,9 @@ async def test_register_failed(hass: HomeAssistant, send: SendRequest) -> None:
     """A failed registration shows the phone as not registered."""
     await send("registered")
     await send("register_failed")
-    assert hass.states.get("binary_sensor.desk_phone_registered").state == STATE_OFF
+    assert (
+        hass.states.get("binary_sensor.desk_phone_sip_registration").state == STATE_OFF
+    )
 
 
 async def test_device_learns_identity(

@@ -10,10 +10,18 @@ from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
+from .counters import RequestCounters
+from .duplicates import duplicate_issue_id
 from .identity import async_setup_device, mac_mismatch_issue_id
 from .listener import DATA_LISTENER, PhoneListener, async_remove_listener_settings
 from .phone import SangomaPhone, SangomaPhoneConfigEntry, phone_store, restore_machine
-from .views import NO_LOCAL_URL_ISSUE, ProvisioningView, async_check_local_url
+from .stale_urls import async_check_stale_urls, stale_urls_issue_id
+from .views import (
+    NO_LOCAL_URL_ISSUE,
+    ProvisioningView,
+    UrlListView,
+    async_check_local_url,
+)
 from .webhook import async_register_webhook, async_unregister_webhook
 
 PLATFORMS: list[Platform] = [
@@ -30,6 +38,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the provisioning file download; load the phone listener."""
     hass.http.register_view(ProvisioningView())
+    hass.http.register_view(UrlListView())
     listener = hass.data[DATA_LISTENER] = await PhoneListener.async_load(hass)
 
     async def _async_stop_listener(event: Event) -> None:
@@ -41,6 +50,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     def _async_core_config_updated(event: Event) -> None:
         if hass.config_entries.async_loaded_entries(DOMAIN):
             async_check_local_url(hass)
+            async_check_stale_urls(hass)
 
     hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, _async_core_config_updated)
     return True
@@ -51,10 +61,13 @@ async def async_setup_entry(
 ) -> bool:
     """Set up a phone: restore its state, create its device, open its webhook."""
     store = phone_store(hass, entry.entry_id)
-    machine = restore_machine(await store.async_load())
+    stored = await store.async_load()
+    machine = restore_machine(stored)
     device_id = async_setup_device(hass, entry, machine.state)
     phone = SangomaPhone(hass, entry, store, machine, device_id)
+    phone.counters = RequestCounters.from_dict((stored or {}).get("counters"))
     async_check_local_url(hass)
+    async_check_stale_urls(hass, [entry])
     entry.runtime_data = phone
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -79,7 +92,8 @@ async def async_remove_entry(
 ) -> None:
     """Delete the phone's stored state; the listener's after the last phone."""
     await phone_store(hass, entry.entry_id).async_remove()
-    ir.async_delete_issue(hass, DOMAIN, mac_mismatch_issue_id(entry.entry_id))
+    for issue_id in (mac_mismatch_issue_id, stale_urls_issue_id, duplicate_issue_id):
+        ir.async_delete_issue(hass, DOMAIN, issue_id(entry.entry_id))
     if not hass.config_entries.async_entries(DOMAIN):
         await async_remove_listener_settings(hass)
         ir.async_delete_issue(hass, DOMAIN, NO_LOCAL_URL_ISSUE)

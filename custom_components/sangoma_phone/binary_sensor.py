@@ -1,6 +1,8 @@
 """Binary sensors of a Sangoma phone: call, hook, registration, hold, mute, forwards."""
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
 
 from homeassistant.components.binary_sensor import (
     BinarySensorDeviceClass,
@@ -23,6 +25,8 @@ class SangomaBinarySensorEntityDescription(
 ):
     """A binary sensor showing one boolean of the phone's state."""
 
+    attributes_fn: Callable[[PhoneState], dict[str, Any]] | None = None
+
 
 def _describe(
     key: str, device_class: BinarySensorDeviceClass | None = None
@@ -42,11 +46,21 @@ def _describe(
     )
 
 
+def _accounts(state: PhoneState) -> dict[str, Any]:
+    """Return each reported account's registration ("" is an unnamed one)."""
+    return {"accounts": {k or "unknown": r.value for k, r in state.accounts.items()}}
+
+
 BINARY_SENSORS: tuple[SangomaBinarySensorEntityDescription, ...] = (
     _describe("in_call"),
     _describe("ringing"),
     _describe("off_hook"),
-    _describe("registered", BinarySensorDeviceClass.CONNECTIVITY),
+    # "SIP registration": on while every account reported is registered.
+    replace(
+        _describe("registered", BinarySensorDeviceClass.CONNECTIVITY),
+        fields=frozenset({"registered", "accounts"}),
+        attributes_fn=_accounts,
+    ),
     _describe("on_hold"),
     _describe("muted"),
     _describe("always_forward"),
@@ -77,3 +91,10 @@ class SangomaPhoneBinarySensor(SangomaPhoneStateEntity, BinarySensorEntity):
         """Return the state, None while unknown."""
         value: bool | None = self._value
         return value
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Return the per-account states of the SIP registration sensor."""
+        if (attributes := self.entity_description.attributes_fn) is None:
+            return None
+        return attributes(self.phone.state)

@@ -13,6 +13,7 @@ from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from .const import (
     CONF_LOCAL_ONLY,
     CONF_MAC,
+    CONF_URL_BASE,
     CONF_WEBHOOK_ID,
     DEFAULT_LOCAL_ONLY,
     DEFAULT_NAME,
@@ -23,6 +24,8 @@ from .identity import async_mac_owner, async_pin_mac, pinned_mac
 from .options_flow import SangomaPhoneOptionsFlow
 from .phone import SangomaPhoneConfigEntry
 from .protocol import format_mac, normalize_mac
+from .stale_urls import async_urls_given
+from .views import phone_base_url
 
 CONF_REGENERATE_WEBHOOK = "regenerate_webhook"
 
@@ -58,7 +61,7 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
                 if mac is not None:
                     await self.async_set_unique_id(mac)
                     self._abort_if_unique_id_configured()
-                return self._create_phone(user_input[CONF_NAME], mac)
+                return await self._create_phone(user_input[CONF_NAME], mac)
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
@@ -93,7 +96,7 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
         """Confirm adding a discovered phone; its MAC is pinned."""
         assert self._discovered_mac is not None
         if user_input is not None:
-            return self._create_phone(user_input[CONF_NAME], self._discovered_mac)
+            return await self._create_phone(user_input[CONF_NAME], self._discovered_mac)
         return self.async_show_form(
             step_id="discovery_confirm",
             data_schema=vol.Schema(
@@ -105,16 +108,34 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
             },
         )
 
-    def _create_phone(self, name: str, mac: str | None) -> ConfigFlowResult:
-        webhook_id = new_webhook_id()
-        urls = phone_urls(self.hass, webhook_id, None)
+    async def _create_phone(self, name: str, mac: str | None) -> ConfigFlowResult:
+        """Show the phone's URLs first (step "urls"), then add it."""
+        self._new_title = name.strip() or DEFAULT_NAME
+        self._new_mac = mac
+        self._new_webhook_id = new_webhook_id()
+        return await self.async_step_urls()
+
+    async def async_step_urls(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show every URL before the phone is added; submit adds it."""
+        assert self._new_webhook_id is not None
+        urls = phone_urls(self.hass, self._new_webhook_id, None)
+        if user_input is None and urls is not None:
+            return self.async_show_form(
+                step_id="urls",
+                data_schema=vol.Schema({}),
+                description_placeholders=urls,
+            )
+        data = {CONF_WEBHOOK_ID: self._new_webhook_id, CONF_MAC: self._new_mac}
+        if urls is not None:  # the base the phone was given (stale_urls.py)
+            data[CONF_URL_BASE] = phone_base_url(self.hass, None)
         return self.async_create_entry(
-            title=name.strip() or DEFAULT_NAME,
-            data={CONF_WEBHOOK_ID: webhook_id, CONF_MAC: mac},
+            title=self._new_title or DEFAULT_NAME,
+            data=data,
             options={CONF_LOCAL_ONLY: DEFAULT_LOCAL_ONLY},
-            # The last screen: the URLs, or (no local URL) how to get them.
+            # Without a local URL the URLs could not be shown: how to get them.
             description=None if urls else NO_LOCAL_URL,
-            description_placeholders=urls,
         )
 
     async def async_step_reconfigure(
@@ -177,9 +198,19 @@ class SangomaPhoneConfigFlow(ConfigFlow, domain=DOMAIN):
             return self.async_update_reload_and_abort(
                 entry, title=self._new_title or entry.title
             )
-        return self.async_update_reload_and_abort(
+        # The confirmation shows the new URLs (the last thing the user sees).
+        urls = phone_urls(
+            self.hass, self._new_webhook_id, entry.entry_id, entry.options
+        )
+        self.hass.config_entries.async_update_entry(
             entry,
             title=self._new_title or entry.title,
-            data_updates={CONF_WEBHOOK_ID: self._new_webhook_id},
-            reason="webhook_regenerated",
+            data={**entry.data, CONF_WEBHOOK_ID: self._new_webhook_id},
+        )
+        if urls is not None:
+            async_urls_given(self.hass, entry, phone_base_url(self.hass, entry.options))
+        self.hass.config_entries.async_schedule_reload(entry.entry_id)
+        return self.async_abort(
+            reason="webhook_regenerated" if urls else "webhook_regenerated_no_url",
+            description_placeholders=urls,
         )

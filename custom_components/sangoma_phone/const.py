@@ -13,12 +13,17 @@ DEFAULT_NAME: Final = "Sangoma phone"
 # Config entry data
 CONF_WEBHOOK_ID: Final = "webhook_id"
 CONF_MAC: Final = "mac"
+# The base URL (scheme, host, port) the phone's URLs were last given with
+CONF_URL_BASE: Final = "url_base"
 
 # Config entry options
 CONF_LOCAL_ONLY: Final = "local_only"
 CONF_ALLOWED_NETWORKS: Final = "allowed_networks"
 CONF_USE_LISTENER: Final = "use_listener"
+CONF_RATE_LIMIT: Final = "rate_limit"  # requests a second (protocol.ratelimit)
 DEFAULT_LOCAL_ONLY: Final = True
+# Whether the URLs hold the events whose P-code is unverified (P3734)
+CONF_INCLUDE_UNVERIFIED: Final = "include_ip_changed"
 
 # The phone listener: one per Home Assistant instance, settings in one Store
 CONF_LISTENER_ENABLED: Final = "listener_enabled"
@@ -32,6 +37,7 @@ EVENT_PHONE: Final = f"{DOMAIN}_event"
 
 # Provisioning file download (authenticated)
 PROVISIONING_URL: Final = "/api/sangoma_phone/{entry_id}/provisioning.xml"
+URL_LIST_URL: Final = "/api/sangoma_phone/{entry_id}/urls.txt"
 PROVISIONING_LINK_VALIDITY: Final = timedelta(days=1)
 
 # Persisted phone state

@@ -18,6 +18,7 @@ TO_REDACT = {
     "password",
     "url",
     "urls",
+    "url_base",
     "host",
     "ip",
     "mac",
@@ -68,7 +69,11 @@ def _state(state: dict[str, Any]) -> dict[str, Any]:
 def _listener(hass: HomeAssistant) -> dict[str, Any]:
     """Return the phone listener's settings and whether it is running."""
     listener = hass.data[DATA_LISTENER]
-    return {**listener.settings.as_dict(), "running_on_port": listener.port}
+    return {
+        **listener.settings.as_dict(),
+        "running_on_port": listener.port,
+        "rate_limited_requests": listener.rate_limited,
+    }
 
 
 async def async_get_device_diagnostics(

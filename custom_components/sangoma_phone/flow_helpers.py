@@ -9,7 +9,7 @@ from homeassistant.helpers.network import NoURLAvailableError
 
 from .const import CONF_MAC
 from .protocol import normalize_mac
-from .views import url_placeholders
+from .url_page import url_placeholders
 
 NO_LOCAL_URL: Final = "no_local_url"
 

@@ -10,11 +10,12 @@ do, so webhook ids cannot be probed).
 """
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from http import HTTPStatus
 import ipaddress
+from time import monotonic
 from types import MappingProxyType
 from typing import Final
 
@@ -26,12 +27,15 @@ from homeassistant.util import network as network_util
 from .const import (
     CONF_ALLOWED_NETWORKS,
     CONF_LOCAL_ONLY,
+    CONF_RATE_LIMIT,
     DEFAULT_LOCAL_ONLY,
     DOMAIN,
     LOGGER,
 )
+from .duplicates import async_raise_duplicate
 from .identity import async_mac_owner, async_pin_mac, mac_mismatch_issue_id, pinned_mac
 from .protocol import ParsedRequest, format_mac
+from .protocol.ratelimit import DEFAULT_RATE, TokenBucket, Verdict
 
 MAC_MISMATCH_REPAIR_AFTER: Final = 3
 MAX_FOREIGN_MACS: Final = 16  # other phones' MACs counted for that repair
@@ -44,11 +48,15 @@ class Rejection(StrEnum):
     SOURCE_NOT_ALLOWED = "source_not_allowed"
     MAC_IN_USE = "mac_in_use"
     MAC_MISMATCH = "mac_mismatch"
+    RATE_LIMITED = "rate_limited"
 
 
 # What a plain HTTP transport answers to each refusal.
 HTTP_STATUS: Final[Mapping[Rejection, HTTPStatus]] = MappingProxyType(
-    dict.fromkeys(Rejection, HTTPStatus.FORBIDDEN)
+    {
+        **dict.fromkeys(Rejection, HTTPStatus.FORBIDDEN),
+        Rejection.RATE_LIMITED: HTTPStatus.TOO_MANY_REQUESTS,
+    }
 )
 
 
@@ -63,6 +71,11 @@ class Refusal:
 def local_only(entry: ConfigEntry) -> bool:
     """Return whether the phone accepts requests from the local network only."""
     return bool(entry.options.get(CONF_LOCAL_ONLY, DEFAULT_LOCAL_ONLY))
+
+
+def rate_limit(entry: ConfigEntry) -> float:
+    """Return the requests a second a phone accepts, sustained."""
+    return float(entry.options.get(CONF_RATE_LIMIT, DEFAULT_RATE))
 
 
 def is_local_source(source: str | None, *, cloud: bool = False) -> bool:
@@ -95,10 +108,17 @@ def source_in_networks(source: str | None, networks: list[str]) -> bool:
 class PhoneGate:
     """Decide which requests may change one phone."""
 
-    def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
         """Check requests against the entry's options and pinned MAC."""
         self.hass = hass
         self.entry = entry
+        self._clock = clock or monotonic
+        self._bucket = TokenBucket(rate_limit(entry))
         # Requests from other phones' MACs, since the phone was pinned to one.
         self._foreign_macs: Counter[str] = Counter()
         self._foreign_for: str | None = None
@@ -114,6 +134,25 @@ class PhoneGate:
             return Refusal(Rejection.SOURCE_NOT_ALLOWED)
         return None
 
+    def check_rate(self, source: str | None) -> Refusal | None:
+        """Refuse a request beyond the phone's rate limit; log a flood once."""
+        verdict = self._bucket.take(self._clock())
+        if verdict is Verdict.REFUSE_FLOOD_START:
+            LOGGER.warning(
+                "%s: more than %g requests a second (from %s and maybe others); "
+                "answering 429 and changing nothing until they slow down",
+                self.entry.title,
+                self._bucket.rate,
+                source,
+            )
+        elif verdict is Verdict.ACCEPT_FLOOD_OVER:
+            LOGGER.info(
+                "%s: the flood of requests is over; %d requests were refused",
+                self.entry.title,
+                self._bucket.refused,
+            )
+        return None if verdict.accepted else Refusal(Rejection.RATE_LIMITED)
+
     @callback
     def check_mac(self, request: ParsedRequest, source: str | None) -> Refusal | None:
         """Refuse a request from another phone; learn the MAC if none is pinned."""
@@ -122,7 +161,8 @@ class PhoneGate:
             return None
         pinned = pinned_mac(self.entry)
         if pinned is None:
-            if async_mac_owner(self.hass, mac, self.entry.entry_id) is not None:
+            if owner := async_mac_owner(self.hass, mac, self.entry.entry_id):
+                async_raise_duplicate(self.hass, self.entry, owner, mac)
                 return Refusal(Rejection.MAC_IN_USE, format_mac(mac))
             LOGGER.info(
                 "%s: learned the phone's MAC address %s",

@@ -19,6 +19,7 @@ and at least one phone is loaded.
 import asyncio
 import hmac
 from http import HTTPStatus
+from time import monotonic
 from typing import Final
 
 from yarl import URL
@@ -32,6 +33,7 @@ from .listener_server import OneRequestServer, listen_hosts, port_is_free
 from .listener_settings import ListenerSettings, ListenerSettingsStore
 from .phone import ProblemLog, SangomaPhoneConfigEntry
 from .protocol.http import RequestRefused, read_request
+from .protocol.ratelimit import SourceLimiter, Verdict
 from .protocol.urls import webhook_path
 
 __all__ = [
@@ -66,6 +68,10 @@ class PhoneListener:
         self._port: int | None = None
         self._lock = asyncio.Lock()
         self._stopped = False
+        # Requests that match no phone, limited by sender (a phone's own
+        # requests are limited by the phone's gate).
+        self._unmatched = SourceLimiter()
+        self.rate_limited = 0  # such requests answered 429, for the diagnostics
 
     @classmethod
     async def async_load(cls, hass: HomeAssistant) -> PhoneListener:
@@ -171,25 +177,43 @@ class PhoneListener:
     ) -> tuple[HTTPStatus, bool]:
         """Read, route and deliver one request; return the status and HEAD."""
         request = await read_request(reader)
+        entry = None
+        if request.path.startswith(WEBHOOK_PREFIX):
+            webhook_id = request.path.removeprefix(WEBHOOK_PREFIX)
+            entry = next(
+                (
+                    entry
+                    for entry in self._phones.values()
+                    if hmac.compare_digest(
+                        entry.runtime_data.webhook_id.encode(), webhook_id
+                    )
+                ),
+                None,
+            )
+        if entry is None and not self._take_unmatched(source):
+            return HTTPStatus.TOO_MANY_REQUESTS, False
         if not request.path.startswith(WEBHOOK_PREFIX):
             raise RequestRefused(HTTPStatus.NOT_FOUND, "not_a_webhook")
-        webhook_id = request.path.removeprefix(WEBHOOK_PREFIX)
-        entry = next(
-            (
-                entry
-                for entry in self._phones.values()
-                if hmac.compare_digest(
-                    entry.runtime_data.webhook_id.encode(), webhook_id
-                )
-            ),
-            None,
-        )
         if entry is None or request.head_only:
             # Like Home Assistant's webhooks: ids cannot be probed, HEAD is 200.
             return HTTPStatus.OK, request.head_only
         if request.method not in (b"GET", b"POST"):
             return HTTPStatus.METHOD_NOT_ALLOWED, False
         return self._deliver(entry, request.parameters, source), False
+
+    def _take_unmatched(self, source: str | None) -> bool:
+        """Return whether a request that matches no phone may be answered."""
+        verdict, _ = self._unmatched.take(source or "?", monotonic())
+        if verdict is Verdict.REFUSE_FLOOD_START:
+            self._log_once(
+                f"flood:{source}",
+                f"more than {self._unmatched.rate:g} requests a second for no "
+                f"phone from {source}; answering 429 until they slow down",
+            )
+        if verdict.accepted:
+            return True
+        self.rate_limited += 1
+        return False
 
     def _deliver(
         self, entry: SangomaPhoneConfigEntry, raw: bytes, source: str | None

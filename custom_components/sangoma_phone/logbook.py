@@ -13,6 +13,10 @@ from homeassistant.helpers import device_registry as dr
 from .const import DEFAULT_NAME, DOMAIN, EVENT_PHONE
 from .protocol import EVENTS_BY_KEY, EventKey
 
+REGISTRATION_EVENTS = frozenset(
+    {EventKey.REGISTERED, EventKey.UNREGISTERED, EventKey.REGISTER_FAILED}
+)
+
 
 def phone_event_message(data: Mapping[str, Any]) -> str:
     """Return the logbook text of one phone event, e.g.
@@ -28,6 +32,8 @@ def phone_event_message(data: Mapping[str, Any]) -> str:
     party = party or name or number
     if key == EventKey.IP_CHANGED and data.get("ip"):
         party = f"new IP address {data['ip']}"
+    if key in REGISTRATION_EVENTS and data.get("account"):
+        party = f"account {data['account']}"
     return f"{message}: {party}" if party else message
 
 

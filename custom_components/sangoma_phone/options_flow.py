@@ -14,6 +14,7 @@ from typing import Any
 import voluptuous as vol
 
 from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.selector import (
     BooleanSelector,
     NumberSelector,
@@ -25,9 +26,12 @@ from homeassistant.helpers.selector import (
 
 from .const import (
     CONF_ALLOWED_NETWORKS,
+    CONF_INCLUDE_UNVERIFIED,
     CONF_LISTENER_ENABLED,
     CONF_LISTENER_PORT,
     CONF_LOCAL_ONLY,
+    CONF_RATE_LIMIT,
+    CONF_URL_BASE,
     CONF_USE_LISTENER,
     CONF_WEBHOOK_ID,
     DEFAULT_LOCAL_ONLY,
@@ -35,6 +39,9 @@ from .const import (
 )
 from .flow_helpers import NO_LOCAL_URL, phone_urls
 from .listener import DATA_LISTENER, ListenerSettings
+from .protocol.ratelimit import DEFAULT_RATE, MAX_RATE, MIN_RATE
+from .stale_urls import async_check_stale_urls, async_urls_given
+from .views import phone_base_url
 
 NONE_SHOWN = "—"  # an empty list of phones in a description
 
@@ -68,7 +75,7 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
     async def async_step_settings(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Change local-only and the allowed networks."""
+        """Change local-only, the allowed networks and the rate limit."""
         errors: dict[str, str] = {}
         options = self.config_entry.options
         if user_input is not None:
@@ -86,11 +93,19 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
                         **options,
                         CONF_LOCAL_ONLY: user_input[CONF_LOCAL_ONLY],
                         CONF_ALLOWED_NETWORKS: networks,
+                        CONF_RATE_LIMIT: int(
+                            user_input.get(CONF_RATE_LIMIT, DEFAULT_RATE)
+                        ),
+                        CONF_INCLUDE_UNVERIFIED: bool(
+                            user_input.get(CONF_INCLUDE_UNVERIFIED, False)
+                        ),
                     }
                 )
         suggested = user_input or {
             CONF_LOCAL_ONLY: options.get(CONF_LOCAL_ONLY, DEFAULT_LOCAL_ONLY),
             CONF_ALLOWED_NETWORKS: options.get(CONF_ALLOWED_NETWORKS, []),
+            CONF_RATE_LIMIT: options.get(CONF_RATE_LIMIT, DEFAULT_RATE),
+            CONF_INCLUDE_UNVERIFIED: options.get(CONF_INCLUDE_UNVERIFIED, False),
         }
         return self.async_show_form(
             step_id="settings",
@@ -101,11 +116,45 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
                         vol.Optional(CONF_ALLOWED_NETWORKS): TextSelector(
                             TextSelectorConfig(multiple=True)
                         ),
+                        vol.Optional(CONF_RATE_LIMIT): NumberSelector(
+                            NumberSelectorConfig(
+                                min=MIN_RATE,
+                                max=MAX_RATE,
+                                step=1,
+                                mode=NumberSelectorMode.BOX,
+                                unit_of_measurement="requests/s",
+                            )
+                        ),
+                        vol.Optional(CONF_INCLUDE_UNVERIFIED): BooleanSelector(),
                     }
                 ),
                 suggested,
             ),
             errors=errors,
+        )
+
+    def _listener_saved(self, options: dict[str, Any]) -> ConfigFlowResult:
+        """Save; when this phone's URLs changed, the confirmation shows them."""
+        entry = self.config_entry
+        others = [
+            other
+            for other in self.hass.config_entries.async_loaded_entries(DOMAIN)
+            if other.entry_id != entry.entry_id
+        ]
+        async_check_stale_urls(self.hass, others)  # a new port changes theirs
+        try:
+            base = phone_base_url(self.hass, options)
+        except NoURLAvailableError:
+            return self.async_create_entry(data=options)
+        if base == entry.data.get(CONF_URL_BASE):
+            return self.async_create_entry(data=options)
+        async_urls_given(self.hass, entry, base)
+        return self.async_create_entry(
+            data=options,
+            description="urls_changed",
+            description_placeholders=phone_urls(
+                self.hass, entry.data[CONF_WEBHOOK_ID], entry.entry_id, options
+            ),
         )
 
     def _phones_on_listener(self, *, others_only: bool = False) -> list[str]:
@@ -146,8 +195,8 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
                 # The listener owns its settings: it stores and applies them.
                 if settings != listener.settings:
                     await listener.async_set_settings(settings)
-                return self.async_create_entry(
-                    data={**self.config_entry.options, CONF_USE_LISTENER: use}
+                return self._listener_saved(
+                    {**self.config_entry.options, CONF_USE_LISTENER: use}
                 )
         suggested = user_input or {
             CONF_LISTENER_ENABLED: listener.settings.enabled,

@@ -40,7 +40,8 @@ from .protocol import (
     QueryError,
     parse_query,
 )
-from .protocol.query import MAX_QUERY_LENGTH
+from .protocol.accounts import account_of
+from .protocol.query import AMP_SEPARATOR, MAX_QUERY_LENGTH
 
 __all__ = [
     "MAX_BODY",
@@ -58,6 +59,12 @@ __all__ = [
 _LOGGER = logging.getLogger(__name__)
 
 type SangomaPhoneConfigEntry = ConfigEntry[SangomaPhone]
+
+AMP_HINT: Final = (
+    ". Its URLs hold '&amp;' where '&' belongs: they were copied out of the"
+    " provisioning file. The values were read as meant; enter the URLs again"
+    " from Configure > Show the phone's URLs (or the text list)"
+)
 
 # The longest request body accepted: the query parser's own limit.
 MAX_BODY: Final = MAX_QUERY_LENGTH
@@ -109,6 +116,7 @@ class SangomaPhone:
         self.device_id = device_id
         self.machine = machine
         self.gate = PhoneGate(hass, entry)
+        # Stored with the state; async_setup_entry restores them.
         self.counters = RequestCounters()
         self._store = store
         self._save_scheduled = False
@@ -141,17 +149,21 @@ class SangomaPhone:
         """
         if refusal := self.gate.check_source(source, cloud=cloud):
             return self._reject(refusal, source, statuses)
+        if refusal := self.gate.check_rate(source):  # logged once per flood
+            return self._reject(refusal, source, statuses)
         try:
             request = parse_query(raw_query)
         except QueryError as err:
             return self._count_rejection(err.reason, "", source, HTTPStatus.BAD_REQUEST)
         for problem in request.problems:
+            self.counters.count_problem(problem)
             self._log_once(
                 f"problem:{problem}",
-                "%s: request from %s: %s (the event was accepted)",
+                "%s: request from %s: %s (the event was accepted)%s",
                 self.entry.title,
                 source,
                 problem,
+                AMP_HINT if problem == AMP_SEPARATOR else "",
             )
         if refusal := self.gate.check_mac(request, source):
             return self._reject(refusal, source, statuses)
@@ -172,6 +184,9 @@ class SangomaPhone:
         self, reason: str, detail: str, source: str | None, status: HTTPStatus
     ) -> HTTPStatus:
         self.counters.count_rejection(reason, detail, dt_util.utcnow())
+        self._schedule_save()
+        if reason == Rejection.RATE_LIMITED:
+            return status
         self._log_once(
             f"reject:{reason}:{detail}",
             "%s: rejected a request from %s: %s%s (nothing was changed)",
@@ -239,6 +254,7 @@ class SangomaPhone:
                 "entry_id": self.entry.entry_id,
                 "event": request.event.key,
                 "p_code": request.event.p_code,
+                "account": account_of(request.variables),
                 **request.variables.as_dict(),
             },
         )
@@ -247,7 +263,7 @@ class SangomaPhone:
     def _data_to_store(self) -> dict[str, Any]:
         # The store takes the data now: a later change needs a save again.
         self._save_scheduled = False
-        return {"state": self.state.as_dict()}
+        return {"state": self.state.as_dict(), "counters": self.counters.as_dict()}
 
     @callback
     def async_clear_missed_calls(self) -> None:

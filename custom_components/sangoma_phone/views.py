@@ -1,13 +1,11 @@
-"""The phone's URLs and the provisioning file download."""
+"""The phone's base URL, and the downloads of its URLs: XML and plain text."""
 
 from collections.abc import Mapping
-import html
 from http import HTTPStatus
 from typing import Any
 
 from aiohttp import web
 
-from homeassistant.components.http.auth import async_sign_path
 from homeassistant.components.http.decorators import require_admin
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
@@ -16,22 +14,17 @@ from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
 from homeassistant.helpers.network import NoURLAvailableError, get_url
 
 from .const import (
+    CONF_INCLUDE_UNVERIFIED,
     CONF_MAC,
     CONF_USE_LISTENER,
     CONF_WEBHOOK_ID,
     DOMAIN,
-    PROVISIONING_LINK_VALIDITY,
     PROVISIONING_URL,
+    URL_LIST_URL,
 )
 from .listener import DATA_LISTENER
 from .phone import SangomaPhoneConfigEntry
-from .protocol import (
-    EVENTS_BY_KEY,
-    EventKey,
-    event_urls,
-    provisioning_xml,
-    webhook_path,
-)
+from .protocol import event_urls, provisioning_xml, url_list_text
 
 
 def local_base_url(hass: HomeAssistant) -> str:
@@ -61,14 +54,30 @@ def phone_base_url(hass: HomeAssistant, options: Mapping[str, Any] | None) -> st
         and listener.settings.enabled
     ):
         return listener.base_url(base)
-    return base
+    return base.rstrip("/")
+
+
+def include_unverified(options: Mapping[str, Any] | None) -> bool:
+    """Return whether the phone's URLs hold the unverified events (P3734)."""
+    return bool((options or {}).get(CONF_INCLUDE_UNVERIFIED, False))
+
+
+def urls_for(
+    hass: HomeAssistant, webhook_id: str, options: Mapping[str, Any] | None
+) -> dict[str, str]:
+    """Return the Action URLs a phone gets, by event key, given its options."""
+    return event_urls(
+        phone_base_url(hass, options),
+        webhook_id,
+        unverified=include_unverified(options),
+    )
 
 
 def phone_event_urls(
     hass: HomeAssistant, entry: SangomaPhoneConfigEntry
 ) -> dict[str, str]:
-    """Return the Action URL of every event for a phone, by event key."""
-    return event_urls(phone_base_url(hass, entry.options), entry.data[CONF_WEBHOOK_ID])
+    """Return the Action URLs of a phone, by event key (P3734 only if opted in)."""
+    return urls_for(hass, entry.data[CONF_WEBHOOK_ID], entry.options)
 
 
 def provisioning_path(entry_id: str) -> str:
@@ -76,21 +85,33 @@ def provisioning_path(entry_id: str) -> str:
     return PROVISIONING_URL.format(entry_id=entry_id)
 
 
+def url_list_path(entry_id: str) -> str:
+    """Return the path of a phone's plain-text URL list."""
+    return URL_LIST_URL.format(entry_id=entry_id)
+
+
 def provisioning_filename(mac: str | None) -> str:
     """Return the name the phone fetches its provisioning file under."""
     return f"cfg{mac}.xml" if mac else "provisioning.xml"
 
 
-class ProvisioningView(HomeAssistantView):
-    """Serve a phone's Action URLs as an S-series provisioning file."""
+class _PhoneUrlsView(HomeAssistantView):
+    """Serve one phone's URLs as a file; admins only (it holds the webhook id)."""
 
-    url = PROVISIONING_URL
-    name = f"api:{DOMAIN}:provisioning"
     requires_auth = True
+    content_type = "text/plain"
+
+    def render(self, urls: Mapping[str, str]) -> str:
+        """Return the file's text."""
+        raise NotImplementedError
+
+    def filename(self, mac: str | None) -> str:
+        """Return the name of the downloaded file."""
+        raise NotImplementedError
 
     @require_admin
     async def get(self, request: web.Request, entry_id: str) -> web.Response:
-        """Return the provisioning XML of one phone (it holds the webhook id)."""
+        """Return the file of one phone."""
         hass = request.app[KEY_HASS]
         entry = hass.config_entries.async_get_entry(entry_id)
         if entry is None or entry.domain != DOMAIN:
@@ -107,63 +128,44 @@ class ProvisioningView(HomeAssistantView):
                 text="Home Assistant has no local URL: set one under "
                 "Settings > System > Network\n",
             )
-        filename = provisioning_filename(entry.data.get(CONF_MAC))
+        filename = self.filename(entry.data.get(CONF_MAC))
         return web.Response(
-            body=provisioning_xml(urls).encode(),
-            content_type="application/xml",
+            body=self.render(urls).encode(),
+            content_type=self.content_type,
             charset="utf-8",
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
 
 
-# The events whose URLs the UI lists; the provisioning file holds all of them.
-SHOWN_EVENTS = (
-    EventKey.INCOMING_CALL,
-    EventKey.OUTGOING_CALL,
-    EventKey.ESTABLISHED,
-    EventKey.TERMINATED,
-    EventKey.MISSED_CALL,
-    EventKey.DND_ON,
-    EventKey.DND_OFF,
-    EventKey.REGISTERED,
-)
+class ProvisioningView(_PhoneUrlsView):
+    """Serve a phone's Action URLs as an S-series provisioning file."""
+
+    url = PROVISIONING_URL
+    name = f"api:{DOMAIN}:provisioning"
+    content_type = "application/xml"
+
+    def render(self, urls: Mapping[str, str]) -> str:
+        """Return the provisioning XML."""
+        return provisioning_xml(urls)
+
+    def filename(self, mac: str | None) -> str:
+        """Return the name the phone fetches its provisioning file under."""
+        return provisioning_filename(mac)
 
 
-def url_placeholders(
-    hass: HomeAssistant,
-    webhook_id: str,
-    entry_id: str | None = None,
-    options: Mapping[str, Any] | None = None,
-) -> dict[str, str]:
-    """Return the UI placeholders that tell the user what to give the phone.
+class UrlListView(_PhoneUrlsView):
+    """Serve a phone's Action URLs as text: ``P37xx<TAB>URL`` lines, unescaped."""
 
-    `options` are the phone's options (None for a phone being added).
-    Raises NoURLAvailableError when Home Assistant knows no local URL.
-    """
-    base = phone_base_url(hass, options)
-    urls = event_urls(base, webhook_id)
-    lines = [
-        f"- **{EVENTS_BY_KEY[key].name}** ({EVENTS_BY_KEY[key].p_code}): `{urls[key]}`"
-        for key in SHOWN_EVENTS
-    ]
-    placeholders = {
-        "base_url": f"{base.rstrip('/')}{webhook_path(webhook_id)}",
-        "urls": "\n".join(lines),
-        "provisioning_link": "",
-    }
-    if entry_id is not None:
-        link = async_sign_path(
-            hass, provisioning_path(entry_id), PROVISIONING_LINK_VALIDITY
-        )
-        entry = hass.config_entries.async_get_entry(entry_id)
-        mac = entry.data.get(CONF_MAC) if entry is not None else None
-        # An HTML link with a target: the frontend would route a plain
-        # same-origin markdown link inside the app instead of downloading it.
-        placeholders["provisioning_link"] = (
-            f'<a href="{html.escape(link)}" target="_blank">'
-            f"{html.escape(provisioning_filename(mac))}</a>"
-        )
-    return placeholders
+    url = URL_LIST_URL
+    name = f"api:{DOMAIN}:url_list"
+
+    def render(self, urls: Mapping[str, str]) -> str:
+        """Return one ``P37xx<TAB>URL`` line per event."""
+        return url_list_text(urls)
+
+    def filename(self, mac: str | None) -> str:
+        """Return the name of the text file."""
+        return f"sangoma-urls-{mac}.txt" if mac else "sangoma-urls.txt"
 
 
 NO_LOCAL_URL_ISSUE = "no_local_url"

@@ -1,5 +1,6 @@
 """Fixtures for the end-to-end tests: one real Home Assistant for the session."""
 
+import asyncio
 from collections.abc import AsyncIterator, Generator
 from dataclasses import dataclass
 import re
@@ -169,10 +170,42 @@ async def add_phone(
         assert form["step_id"] == "user"
         assert [field["name"] for field in form["data_schema"]] == ["name", "mac"]
         user_input = {"name": name} | ({"mac": mac} if mac else {})
-        result: dict[str, Any] = await api.post(
+        shown = await api.post(
             f"/api/config/config_entries/flow/{form['flow_id']}", user_input
         )
+        # Every URL is shown in a step of its own, before the phone is added.
+        assert shown["type"] == "form", shown
+        assert shown["step_id"] == "urls"
+        result: dict[str, Any] = await api.post(
+            f"/api/config/config_entries/flow/{form['flow_id']}", {}
+        )
+        result["urls_step"] = shown
         return result
+
+
+async def opt_in_unverified(instance: HassInstance, entry_id: str) -> None:
+    """Include P3734 (IP Changed) in the phone's URLs, as a user opts in."""
+    async with instance.api() as api:
+        menu = await api.post(
+            "/api/config/config_entries/options/flow", {"handler": entry_id}
+        )
+        form = await api.post(
+            f"/api/config/config_entries/options/flow/{menu['flow_id']}",
+            {"next_step_id": "settings"},
+        )
+        done = await api.post(
+            f"/api/config/config_entries/options/flow/{form['flow_id']}",
+            {"local_only": True, "include_ip_changed": True},
+        )
+        assert done["type"] == "create_entry", done
+    # The options reload the phone: wait until it is loaded again.
+    for _ in range(100):
+        async with instance.api() as api:
+            entries = await instance.entries(api, DOMAIN)
+        if any(e["entry_id"] == entry_id and e["state"] == "loaded" for e in entries):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{entry_id} did not load again")
 
 
 async def phone_entities(
@@ -198,6 +231,8 @@ async def added_phone(instance: HassInstance, name: str, mac: str) -> Phone:
     result = await add_phone(instance, name, mac)
     assert result["type"] == "create_entry", result
     entry_id = result["result"]["entry_id"]
+    # The simulator plays every event, P3734 (opt-in) too.
+    await opt_in_unverified(instance, entry_id)
     url = f"{instance.base_url}/api/sangoma_phone/{entry_id}/provisioning.xml"
     urls = await load_provisioning(url, token=instance.token)
     entities, device_id = await phone_entities(instance, entry_id)
@@ -215,7 +250,23 @@ async def added_phone(instance: HassInstance, name: str, mac: str) -> Phone:
 async def phone(hass_instance: HassInstance) -> Phone:
     """A phone added through the config flow REST API, URLs from its file."""
     allow_loopback_sockets()
-    return await added_phone(hass_instance, PHONE_NAME, PHONE_MAC)
+    added = await added_phone(hass_instance, PHONE_NAME, PHONE_MAC)
+    # The scenarios are played back to back, far faster than a phone sends.
+    await set_rate_limit(hass_instance, added, 1000)
+    return added
+
+
+async def set_rate_limit(instance: HassInstance, phone: Phone, rate: int) -> None:
+    """Set the phone's rate limit through the options flow, as the UI does."""
+    async with instance.api() as api:
+        menu = await api.post(
+            "/api/config/config_entries/options/flow", {"handler": phone.entry_id}
+        )
+        path = f"/api/config/config_entries/options/flow/{menu['flow_id']}"
+        await api.post(path, {"next_step_id": "settings"})
+        result = await api.post(path, {"local_only": True, "rate_limit": rate})
+        assert result["type"] == "create_entry", result
+    await asyncio.sleep(1)  # the entry reloads
 
 
 def webhook_id_of(url: str) -> str:

@@ -203,7 +203,9 @@ async def test_flow_result_shows_the_urls(
     assert result["result"]["domain"] == "sangoma_phone"
     assert result["result"]["state"] == "loaded"
     webhook_id = webhook_id_of(phone.urls["incoming_call"])
-    shown = " ".join(str(v) for v in result["description_placeholders"].values())
+    shown = " ".join(
+        str(v) for v in result["urls_step"]["description_placeholders"].values()
+    )
     assert f"{hass_instance.base_url}/api/webhook/{webhook_id}" in shown
 
 

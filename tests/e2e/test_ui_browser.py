@@ -133,34 +133,38 @@ async def test_add_phone_and_watch_a_call(
     await shot(page, "browser-add-phone.png", docs=True)
     await page.get_by_role("button", name="Submit").click()
 
-    # The last step shows the webhook URL and the phone's Action URLs.
+    # A step of its own shows every URL, each in its own block, before the
+    # phone is added.
     webhook = re.compile(
-        re.escape(hass_instance.base_url) + r"/api/webhook/([0-9a-f]{32,64})"
+        re.escape(hass_instance.base_url) + r"/api/webhook/([0-9a-f]{32,64})\?"
     )
-    await expect(page.locator("code").first).to_have_text(webhook)
-    shown = [
-        re.sub(r"\s+", "", text)
-        for text in await page.locator("code").all_inner_texts()
-    ]
-    base_match = webhook.fullmatch(shown[0])
-    assert base_match is not None, shown[0]
+    blocks = page.locator("pre code")
+    await expect(blocks.first).to_have_text(webhook)
+    shown = await blocks.all_inner_texts()
+    assert len(shown) == 33
     urls = {
-        match.group(1): text
+        match.group(1): text.strip()
         for text in shown
         if (match := re.search(r"\?event=(\w+)&", text))
     }
     assert {"incoming_call", "established", "terminated"} <= set(urls)
     for url in urls.values():
-        assert url.startswith(f"{shown[0]}?event="), url
+        assert webhook.match(url), url
         assert "mac=$mac" in url
     await shot(page, "browser-phone-urls.png", docs=True)
-
-    # The same URLs as in the phone's provisioning file.
+    # Not added before the user submits.
+    async with hass_instance.api() as api:
+        assert not [
+            e
+            for e in await hass_instance.entries(api, "sangoma_phone")
+            if e["title"] == NAME
+        ]
+    await page.get_by_role("button", name="Submit").click()
+    await page.get_by_role("button", name=re.compile("finish", re.IGNORECASE)).click()
     async with hass_instance.api() as api:
         entries = await hass_instance.entries(api, "sangoma_phone")
     entry = next(e for e in entries if e["title"] == NAME)
     assert entry["state"] == "loaded"
-    await page.get_by_role("button", name=re.compile("finish", re.IGNORECASE)).click()
     await page.wait_for_url("**/config/devices/device/*")
     row = call_state_row(page)
     await expect(row).to_contain_text("Unknown")
@@ -179,3 +183,16 @@ async def test_add_phone_and_watch_a_call(
     assert (await phone.send("terminated", "a")).status == 200
     await expect(row).to_contain_text("Idle")
     await shot(page, "browser-device-idle.png")
+
+    # The full URL page (Configure → Show the phone's URLs), in a tall window.
+    await page.set_viewport_size({"width": 1100, "height": 7600})
+    await page.goto(
+        f"{hass_instance.base_url}/config/integrations/integration/sangoma_phone"
+    )
+    await page.get_by_role("button", name="Configure").first.click()
+    await page.get_by_text("Show the phone's URLs").click()
+    await expect(page.locator("pre code").first).to_have_text(webhook)
+    assert len(await page.locator("pre code").all_inner_texts()) == 33
+    footer = page.locator("ha-dialog-footer")
+    await expect(footer.get_by_role("button", name="Close")).to_be_visible()
+    await shot(page, "browser-url-page.png", docs=True)

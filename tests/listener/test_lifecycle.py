@@ -57,6 +57,7 @@ async def test_off_by_default(
         "enabled": False,
         "port": 8124,
         "running_on_port": None,
+        "rate_limited_requests": 0,
     }
 
 

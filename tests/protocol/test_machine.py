@@ -427,7 +427,7 @@ def test_flags(key: str, attribute: str, value: object) -> None:
     changed = phone.send(key)
     assert getattr(phone.state, attribute) == value
     assert changed == {"last_event", "last_event_time", attribute} | (
-        {"registered"} if attribute == "registration" else set()
+        {"registered", "accounts"} if attribute == "registration" else set()
     )
     assert phone.state.call_state is None
 

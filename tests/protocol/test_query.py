@@ -259,7 +259,7 @@ def test_ip(raw: str, ip: str) -> None:
 )
 def test_normalize_mac(value: str) -> None:
     assert normalize_mac(value) == "001565aabbcc"
-    assert format_mac(value) == "00:15:65:aa:bb:cc"
+    assert format_mac(value) == "00:15:65:AA:BB:CC"
 
 
 @pytest.mark.parametrize(

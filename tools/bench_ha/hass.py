@@ -167,6 +167,22 @@ class BenchHass(HassInstance):
         entry_id: str = result["result"]["entry_id"]
         return entry_id
 
+    async def set_rate_limit(self, entry_id: str, rate: int) -> None:
+        """Raise a phone's flood limit through the options flow, as the UI does.
+
+        The default (a few requests a second, as a real phone sends) would
+        answer most of a benchmark burst with 429.
+        """
+        async with self.api() as api:
+            menu = await api.post(
+                "/api/config/config_entries/options/flow", {"handler": entry_id}
+            )
+            path = f"/api/config/config_entries/options/flow/{menu['flow_id']}"
+            await api.post(path, {"next_step_id": "settings"})
+            result = await api.post(path, {"local_only": True, "rate_limit": rate})
+        if result.get("type") != "create_entry":
+            raise HassError(f"rate limit of {entry_id} not set: {result}")
+
     async def provisioning(self, entry_id: str) -> str:
         """Return a phone's provisioning file."""
         async with self.api() as api:

@@ -17,7 +17,7 @@ from .events import (
 )
 from .machine import EFFECTS, Effect, PhoneStateMachine
 from .model import Call, CallState, Registration
-from .provisioning import provisioning_xml
+from .provisioning import provisioning_xml, url_list_text
 from .query import (
     MAX_VALUE_LENGTH,
     ParsedRequest,
@@ -60,5 +60,6 @@ __all__ = [
     "number_from_uri",
     "parse_query",
     "provisioning_xml",
+    "url_list_text",
     "webhook_path",
 ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from types import MappingProxyType
 
+from .accounts import registration_effect
 from .calls import CallBook, elapsed
 from .events import EventKey
 from .model import (
@@ -240,9 +241,10 @@ EFFECTS: Mapping[EventKey, Effect] = MappingProxyType({
     # The phone booted: all calls cleared, off_hook and muted False
     # (registration, DND and forwarding are kept: later events report them).
     _K.SETUP_COMPLETED: Effect(_M._booted, calls=True),
-    _K.REGISTERED: _flag("registration", _R.REGISTERED),
-    _K.UNREGISTERED: _flag("registration", _R.UNREGISTERED),
-    _K.REGISTER_FAILED: _flag("registration", _R.REGISTER_FAILED),
+    # The registration of the account (accounts.py), and the last one reported.
+    _K.REGISTERED: Effect(registration_effect(_R.REGISTERED)),
+    _K.UNREGISTERED: Effect(registration_effect(_R.UNREGISTERED)),
+    _K.REGISTER_FAILED: Effect(registration_effect(_R.REGISTER_FAILED)),
     _K.OFF_HOOK: _flag("off_hook", True),  # calls untouched
     _K.ON_HOOK: _flag("off_hook", False),
     _K.INCOMING_CALL: Effect(_M._incoming, calls=True),  # a new RINGING call

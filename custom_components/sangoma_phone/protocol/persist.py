@@ -12,6 +12,7 @@ from enum import StrEnum
 import math
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from .accounts import MAX_ACCOUNTS
 from .model import DIRECTIONS, MAX_CALLS, UNKNOWN, Call, CallState, Registration
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ class StateFields(TypedDict):
     model: str | None
     firmware: str | None
     calls: dict[str, Call]
+    accounts: dict[str, Registration]
 
 
 def as_dict(obj: DataclassInstance) -> dict[str, Any]:
@@ -77,6 +79,7 @@ def from_dict(data: object) -> StateFields:
         model=_str(get("model")),
         firmware=_str(get("firmware")),
         calls=_calls(get("calls")),
+        accounts=_accounts(get("accounts")),
     )
 
 
@@ -154,3 +157,15 @@ def _calls(value: object) -> dict[str, Call]:
             connected_at=_time(item.get("connected_at")),
         )
     return dict(list(calls.items())[-MAX_CALLS:])
+
+
+def _accounts(value: object) -> dict[str, Registration]:
+    """Rebuild the accounts' registrations, skipping anything unusable."""
+    if not isinstance(value, Mapping):
+        return {}
+    accounts = {
+        key: state
+        for key, item in value.items()
+        if isinstance(key, str) and (state := _enum(Registration, item)) is not None
+    }
+    return dict(list(accounts.items())[-MAX_ACCOUNTS:])

@@ -6,7 +6,7 @@ from xml.sax.saxutils import escape
 from .events import EVENTS
 
 _UNVERIFIED = "".join(
-    f" {e.p_code} ({e.name}) is unverified on some firmware."
+    f" {e.p_code} ({e.name}) is unverified on some firmware (opt-in)."
     for e in EVENTS
     if not e.verified
 )
@@ -32,3 +32,12 @@ def provisioning_xml(urls: Mapping[str, str]) -> str:
         if e.key in urls
     ]
     return _HEADER + "".join(lines) + _FOOTER
+
+
+def url_list_text(urls: Mapping[str, str]) -> str:
+    """Return the URLs as plain text: one ``P37xx<TAB>URL`` line each, unescaped.
+
+    For pasting by hand: events in P-code order, keys missing from ``urls``
+    left out, unknown keys ignored.
+    """
+    return "".join(f"{e.p_code}\t{urls[e.key]}\n" for e in EVENTS if e.key in urls)

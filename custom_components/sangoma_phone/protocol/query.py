@@ -23,7 +23,12 @@ MAX_VALUE_LENGTH = 255
 MAX_QUERY_LENGTH = 8192
 
 _NAMES = (EVENT_PARAM, *(p.name for p in PARAMS))
-_BOUNDARY = re.compile(rb"(?:^|&)(" + b"|".join(n.encode() for n in _NAMES) + rb")=")
+_BOUNDARY = re.compile(
+    rb"(?:^|&(amp;)?)(" + b"|".join(n.encode() for n in _NAMES) + rb")="
+)
+# A URL copied out of the provisioning XML keeps its "&amp;" separators: they
+# are read as "&" (as the phone meant them) and reported as this problem.
+AMP_SEPARATOR = "amp_separator"
 _BAD_PERCENT = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 _VARIABLES = frozenset(p.variable for p in PARAMS)
 _MAC = re.compile(
@@ -96,10 +101,13 @@ def normalize_mac(value: str) -> str | None:
 
 
 def format_mac(mac: str) -> str:
-    """Format a MAC as ``aa:bb:cc:dd:ee:ff``; ValueError if it is not one."""
+    """Format a MAC as ``00:1F:C1:AA:BB:CC`` (the one format the UI shows).
+
+    ValueError if it is not one.
+    """
     if (digits := normalize_mac(mac)) is None:
         raise ValueError(f"invalid MAC address: {mac!r}")
-    return ":".join(digits[i : i + 2] for i in range(0, 12, 2))
+    return ":".join(digits[i : i + 2] for i in range(0, 12, 2)).upper()
 
 
 def number_from_uri(uri: str | None) -> str | None:
@@ -133,7 +141,9 @@ def parse_query(raw: str | bytes) -> ParsedRequest:
     values: dict[str, str | None] = {}
     ends = [m.start() for m in matches[1:]] + [len(data)]
     for match, end in zip(matches, ends, strict=True):
-        name = match.group(1).decode()
+        if match.group(1):
+            problems[AMP_SEPARATOR] = None
+        name = match.group(2).decode()
         chunk = data[match.end() : end]
         if name == EVENT_PARAM:  # keys have no "&": the rest is an unknown param
             chunk, _, rest = chunk.partition(b"&")

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from . import persist
+from .accounts import all_registered
 from .model import ACTIVE, Call, CallState, Registration
 
 
@@ -44,13 +45,12 @@ class PhoneState:
     model: str | None = None
     firmware: str | None = None
     calls: dict[str, Call] = field(default_factory=dict)
+    accounts: dict[str, Registration] = field(default_factory=dict)
 
     @property
     def registered(self) -> bool | None:
-        """Return whether the phone is registered; None if unknown."""
-        if self.registration is None:
-            return None
-        return self.registration is Registration.REGISTERED
+        """Return whether every account reported is registered; None if unknown."""
+        return all_registered(self.accounts, self.registration)
 
     @property
     def in_call(self) -> bool | None:

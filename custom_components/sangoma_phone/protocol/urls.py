@@ -21,6 +21,16 @@ def event_url(base_url: str, webhook_id: str, event: EventSpec) -> str:
     return f"{base_url.rstrip('/')}{webhook_path(webhook_id)}?{event_query(event)}"
 
 
-def event_urls(base_url: str, webhook_id: str) -> dict[str, str]:
-    """Return the Action URL of every event, by key, in P-code order."""
-    return {event.key: event_url(base_url, webhook_id, event) for event in EVENTS}
+def event_urls(
+    base_url: str, webhook_id: str, *, unverified: bool = True
+) -> dict[str, str]:
+    """Return the Action URL of every event, by key, in P-code order.
+
+    ``unverified=False`` leaves out the events whose P-code is unverified
+    (EventSpec.verified): the phone's URLs hold them only when the user opts in.
+    """
+    return {
+        event.key: event_url(base_url, webhook_id, event)
+        for event in EVENTS
+        if event.verified or unverified
+    }

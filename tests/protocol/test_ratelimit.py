@@ -1,0 +1,95 @@
+"""Tests for the token buckets of flood control (pure, clock passed in)."""
+
+from hypothesis import given, strategies as st
+
+from custom_components.sangoma_phone.protocol.ratelimit import (
+    DEFAULT_RATE,
+    MIN_BURST,
+    SourceLimiter,
+    TokenBucket,
+    Verdict,
+    burst_for,
+)
+
+
+def test_burst_then_rate() -> None:
+    """A full bucket lets a call's burst through, then `rate` a second."""
+    bucket = TokenBucket()
+    assert bucket.rate == DEFAULT_RATE
+    assert bucket.burst == burst_for(DEFAULT_RATE) >= MIN_BURST
+    verdicts = [bucket.take(100.0) for _ in range(int(bucket.burst) + 3)]
+    assert all(v is Verdict.ACCEPT for v in verdicts[: int(bucket.burst)])
+    assert verdicts[int(bucket.burst) :] == [
+        Verdict.REFUSE_FLOOD_START,
+        Verdict.REFUSE,
+        Verdict.REFUSE,
+    ]
+    assert bucket.refused == 3
+    # One second later, `rate` more; the first ends the flood.
+    later = [bucket.take(101.0) for _ in range(int(DEFAULT_RATE) + 1)]
+    assert later[0] is Verdict.ACCEPT_FLOOD_OVER
+    assert all(v is Verdict.ACCEPT for v in later[1:-1])
+    assert later[-1] is Verdict.REFUSE_FLOOD_START
+    assert bucket.refused == 1  # a new flood
+
+
+def test_refills_to_burst_only_and_ignores_time_going_back() -> None:
+    """Idle time refills up to the burst; a clock going back gives nothing."""
+    bucket = TokenBucket(rate=10)
+    assert bucket.burst == 40
+    for _ in range(40):
+        assert bucket.take(0.0).accepted
+    assert not bucket.take(-50.0).accepted  # clock went back: no tokens
+    assert [bucket.take(1000.0).accepted for _ in range(41)].count(True) == 40
+
+
+def test_verdicts() -> None:
+    """Only the two accepting verdicts let a request go on."""
+    assert {v for v in Verdict if v.accepted} == {
+        Verdict.ACCEPT,
+        Verdict.ACCEPT_FLOOD_OVER,
+    }
+
+
+def test_source_limiter_keeps_senders_apart_and_bounded() -> None:
+    """One sender's flood leaves others alone; old senders are dropped."""
+    limiter = SourceLimiter(rate=1, max_sources=3)
+    for _ in range(int(MIN_BURST)):
+        assert limiter.take("10.0.0.1", 0.0)[0].accepted
+    assert limiter.take("10.0.0.1", 0.0)[0] is Verdict.REFUSE_FLOOD_START
+    assert limiter.take("10.0.0.2", 0.0)[0] is Verdict.ACCEPT
+    limiter.take("10.0.0.1", 0.0)  # most recently used again
+    limiter.take("10.0.0.3", 0.0)
+    limiter.take("10.0.0.4", 0.0)  # drops 10.0.0.2, the least recently used
+    assert len(limiter) == 3
+    verdict, bucket = limiter.take("10.0.0.1", 0.0)
+    assert verdict is Verdict.REFUSE
+    assert bucket.refused == 3
+
+
+@given(
+    rate=st.integers(min_value=1, max_value=1000),
+    gaps=st.lists(
+        st.floats(min_value=0, max_value=5, allow_nan=False), min_size=1, max_size=300
+    ),
+)
+def test_never_more_than_burst_plus_rate(rate: int, gaps: list[float]) -> None:
+    """Over any stretch, at most burst + rate x seconds requests are accepted."""
+    bucket = TokenBucket(rate=rate)
+    now = 0.0
+    accepted = 0
+    flooding = False
+    for gap in gaps:
+        now += gap
+        verdict = bucket.take(now)
+        accepted += verdict.accepted
+        # Floods start and end exactly once each.
+        if verdict is Verdict.REFUSE_FLOOD_START:
+            assert not flooding
+            flooding = True
+        elif verdict is Verdict.ACCEPT_FLOOD_OVER:
+            assert flooding
+            flooding = False
+        assert flooding == bucket.flooding
+        assert 0 <= bucket.tokens <= bucket.burst
+    assert accepted <= bucket.burst + rate * now + 1e-6

@@ -1,0 +1,194 @@
+"""Flood control: a phone's token bucket (every transport) and the listener's.
+
+The gate's clock is patched (a list holding "now"), so the tests decide how
+much time passes between requests.
+"""
+
+from collections.abc import Generator
+import logging
+from typing import Any
+from unittest.mock import patch
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.sangoma_phone.const import (
+    CONF_LOCAL_ONLY,
+    CONF_MAC,
+    CONF_RATE_LIMIT,
+    CONF_WEBHOOK_ID,
+    DOMAIN,
+    EVENT_PHONE,
+)
+from custom_components.sangoma_phone.protocol.ratelimit import (
+    DEFAULT_RATE,
+    burst_for,
+)
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.setup import async_setup_component
+
+from .conftest import MAC, SendRequest
+from .flow_helpers import open_options_step
+
+BURST = int(burst_for(DEFAULT_RATE))
+OTHER_WEBHOOK = "fedcba9876543210fedcba9876543210"
+OTHER_MAC = "001fc1ddeeff"
+GATE_CLOCK = "custom_components.sangoma_phone.gate.monotonic"
+
+
+@pytest.fixture(autouse=True)
+async def diagnostics(hass: HomeAssistant) -> None:
+    """Set diagnostics up before any test client exists."""
+    assert await async_setup_component(hass, "diagnostics", {})
+
+
+@pytest.fixture
+def clock() -> Generator[list[float]]:
+    """Freeze the gates' clock; a test moves it with clock[0] += seconds."""
+    now = [1000.0]
+    with patch(GATE_CLOCK, lambda: now[0]):
+        yield now
+
+
+@pytest.fixture
+def bus_events(hass: HomeAssistant) -> list[Event]:
+    """Collect the phone events fired on the bus."""
+    fired: list[Event] = []
+
+    @callback
+    def _listener(event: Event) -> None:
+        fired.append(event)
+
+    hass.bus.async_listen(EVENT_PHONE, _listener)
+    return fired
+
+
+def states(hass: HomeAssistant) -> dict[str, Any]:
+    """Return every state (value and attributes)."""
+    return {s.entity_id: (s.state, dict(s.attributes)) for s in hass.states.async_all()}
+
+
+async def test_flood_is_refused_changes_nothing_and_is_logged_once(
+    hass: HomeAssistant,
+    clock: list[float],
+    init_integration: MockConfigEntry,
+    send: SendRequest,
+    bus_events: list[Event],
+    hass_client: ClientSessionGenerator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Past the burst: 429, no state change, no event, counted, one warning."""
+    for i in range(BURST):
+        response = await send("dnd_on" if i % 2 else "dnd_off")
+        assert response.status == 200
+    await hass.async_block_till_done()
+    assert len(bus_events) == BURST
+    before = states(hass)
+    caplog.clear()
+    caplog.set_level(logging.DEBUG, logger="custom_components.sangoma_phone")
+
+    for _ in range(30):
+        response = await send("incoming_call", {"remote": "1002", "cid": "7"})
+        assert response.status == 429
+        assert await response.text() == "Too Many Requests\n"
+    await hass.async_block_till_done()
+    assert states(hass) == before
+    assert len(bus_events) == BURST
+    ours = [r for r in caplog.records if r.name.startswith("custom_components")]
+    assert [r.levelno for r in ours] == [logging.WARNING]
+    assert "more than 5 requests a second" in ours[0].getMessage()
+
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, init_integration
+    )
+    assert diagnostics["rejected_counts"] == {"rate_limited": 30}
+    assert diagnostics["last_rejected"]["reason"] == "rate_limited"
+
+    # Two seconds later the phone may send again; the flood is over (logged).
+    clock[0] += 2
+    caplog.clear()
+    assert (await send("incoming_call", {"remote": "1002", "cid": "7"})).status == 200
+    await hass.async_block_till_done()
+    assert hass.states.get("binary_sensor.desk_phone_ringing").state == "on"
+    assert "30 requests were refused" in caplog.text
+
+
+async def test_other_phones_keep_working_during_a_flood(
+    hass: HomeAssistant,
+    clock: list[float],
+    init_integration: MockConfigEntry,
+    send: SendRequest,
+    bus_events: list[Event],
+) -> None:
+    """One phone's flood leaves another phone's requests alone."""
+    other = MockConfigEntry(
+        domain=DOMAIN,
+        title="Other phone",
+        unique_id=OTHER_MAC,
+        data={CONF_WEBHOOK_ID: OTHER_WEBHOOK, CONF_MAC: OTHER_MAC},
+        options={CONF_LOCAL_ONLY: True},
+    )
+    other.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(other.entry_id)
+    await hass.async_block_till_done()
+    statuses = []
+    for i in range(5 * BURST):
+        statuses.append((await send("dnd_on")).status)
+        if i % 5 == 0:
+            response = await send(
+                "dnd_on" if i % 10 else "dnd_off",
+                webhook_id=OTHER_WEBHOOK,
+                mac=OTHER_MAC,
+            )
+            assert response.status == 200
+    await hass.async_block_till_done()
+    assert statuses.count(200) == BURST
+    assert statuses.count(429) == 4 * BURST
+    other_events = [e for e in bus_events if e.data["entry_id"] == other.entry_id]
+    assert len(other_events) == BURST
+
+
+async def test_rate_limit_option(
+    hass: HomeAssistant,
+    clock: list[float],
+    init_integration: MockConfigEntry,
+    send: SendRequest,
+) -> None:
+    """The rate limit is an option of "who may send"; its burst follows it."""
+    result = await open_options_step(hass, init_integration.entry_id, "settings")
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_LOCAL_ONLY: True, CONF_RATE_LIMIT: 50}
+    )
+    await hass.async_block_till_done()
+    assert init_integration.options[CONF_RATE_LIMIT] == 50
+    statuses = [(await send("dnd_on")).status for _ in range(210)]
+    assert statuses.count(200) == 200
+    assert statuses[-10:] == [429] * 10
+
+
+async def test_counters_survive_a_restart(
+    hass: HomeAssistant,
+    clock: list[float],
+    init_integration: MockConfigEntry,
+    send: SendRequest,
+    hass_client: ClientSessionGenerator,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Counted events and refusals are stored with the state and restored."""
+    await send("dnd_on")
+    await send("dnd_on", mac="001fc1000000")  # another phone's MAC: refused
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    stored = hass_storage[f"{DOMAIN}.{init_integration.entry_id}"]["data"]
+    assert stored["counters"]["event_counts"] == {"dnd_on": 1}
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, init_integration
+    )
+    assert diagnostics["event_counts"] == {"dnd_on": 1}
+    assert diagnostics["rejected_counts"] == {"mac_mismatch": 1}
+    assert diagnostics["last_rejected"]["reason"] == "mac_mismatch"  # detail redacted
+    assert MAC not in str(diagnostics["rejected_counts"])
