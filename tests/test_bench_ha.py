@@ -64,6 +64,8 @@ def test_ratios_take_path_c_at_20_phones() -> None:
     assert ratios["cpu b/c"] == pytest.approx(2.4)
     assert ratios["cpu c/a"] == pytest.approx(12.5)
     assert ratios["p99 c-i ms"] == pytest.approx(1.0)
+    # (1250 - 100) / 1.25 rows against (1000 - 100) / 1.0 row
+    assert ratios["cpu/row c/i"] == pytest.approx(920 / 900)
 
 
 def test_table_has_a_row_per_path() -> None:

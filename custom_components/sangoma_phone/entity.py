@@ -6,7 +6,6 @@ from typing import Any, override
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity, EntityDescription
 
 from .const import DOMAIN
@@ -43,12 +42,18 @@ class SangomaPhoneEntity(Entity):
         """Follow the phone's updates."""
         await super().async_added_to_hass()
         self.async_on_remove(
-            async_dispatcher_connect(self.hass, self.phone.signal, self._async_update)
+            self.phone.async_subscribe(self._update_fields, self._async_update)
         )
+
+    @property
+    def _update_fields(self) -> frozenset[str] | None:
+        """Return the PhoneState fields whose change calls `_async_update`;
+        None: every update (every request the phone sends)."""
+        return None
 
     @callback
     def _async_update(self, update: PhoneUpdate) -> None:
-        """Handle an accepted request."""
+        """Handle an update of the phone (see `_update_fields`)."""
 
 
 class SangomaPhoneStateEntity(SangomaPhoneEntity):
@@ -57,11 +62,16 @@ class SangomaPhoneStateEntity(SangomaPhoneEntity):
     entity_description: SangomaPhoneEntityDescription
 
     @property
+    @override
+    def _update_fields(self) -> frozenset[str] | None:
+        return self.entity_description.fields
+
+    @property
     def _value(self) -> Any:
         return self.entity_description.value_fn(self.phone.state)
 
     @override
     @callback
     def _async_update(self, update: PhoneUpdate) -> None:
-        if update.changed & self.entity_description.fields:
-            self.async_write_ha_state()
+        # Called only when one of the entity's fields changed.
+        self.async_write_ha_state()

@@ -31,8 +31,13 @@ async def async_setup_entry(
 class SangomaPhoneEventEntity(SangomaPhoneEntity, EventEntity):
     """Fires for every request the phone sends, with the call's variables."""
 
-    # Identifiers that differ on every call would make a recorder row each time.
-    _unrecorded_attributes = frozenset({"call_id"})
+    # What differs on every call (the call id, the other party) would make a
+    # new attribute set in the recorder for nearly every request: the entity
+    # still shows it, and the recorder keeps it in the bus event's data
+    # (sangoma_phone_event) anyway.
+    _unrecorded_attributes = frozenset(
+        {"call_id", "remote", "remote_number", "display_remote"}
+    )
 
     @override
     @callback

@@ -5,19 +5,22 @@ sender's address to `SangomaPhone.async_handle_request`; everything after
 that is one code path: the gate checks the sender, the query is parsed, the
 gate checks the MAC, the state machine applies the event, the state is
 persisted, entities are notified and the bus event is fired.
+
+Entities subscribe to the fields they show (`async_subscribe`): an update
+calls only the entities whose fields changed, directly (no dispatcher job
+per entity per request).
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
+import logging
 from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
-from homeassistant.util.signal_type import SignalType
 
 from .const import (
     CONF_WEBHOOK_ID,
@@ -49,11 +52,14 @@ __all__ = [
     "ProblemLog",
     "SangomaPhone",
     "SangomaPhoneConfigEntry",
+    "UpdateListener",
     "local_only",
     "mac_mismatch_issue_id",
     "phone_store",
     "restore_machine",
 ]
+
+_LOGGER = logging.getLogger(__name__)
 
 type SangomaPhoneConfigEntry = ConfigEntry[SangomaPhone]
 
@@ -74,6 +80,9 @@ class PhoneUpdate:
 
     request: ParsedRequest | None
     changed: frozenset[str]
+
+
+type UpdateListener = Callable[[PhoneUpdate], None]
 
 
 def phone_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
@@ -112,13 +121,16 @@ class SangomaPhone:
         self.gate = PhoneGate(hass, entry)
         # Stored with the state; async_setup_entry restores them.
         self.counters = RequestCounters()
-        self.signal: SignalType[PhoneUpdate] = SignalType(
-            f"{DOMAIN}_update_{entry.entry_id}"
-        )
         self._store = store
+        self._save_scheduled = False
         self._log_once = ProblemLog()
         # The phone's remote control, while its web access is configured.
         self.remote: PhoneRemote | None = None
+        # Subscribers in subscription order: field -> {order: listener};
+        # _every: those called for every update.
+        self._by_field: dict[str, dict[int, UpdateListener]] = {}
+        self._every: dict[int, UpdateListener] = {}
+        self._subscriptions = 0
 
     @property
     def state(self) -> PhoneState:
@@ -177,7 +189,7 @@ class SangomaPhone:
         self, reason: str, detail: str, source: str | None, status: HTTPStatus
     ) -> HTTPStatus:
         self.counters.count_rejection(reason, detail, dt_util.utcnow())
-        self._store.async_delay_save(self._data_to_store, STORAGE_SAVE_DELAY)
+        self._schedule_save()
         if reason == Rejection.RATE_LIMITED:
             return status
         self._log_once(
@@ -190,14 +202,56 @@ class SangomaPhone:
         )
         return status
 
+    @callback
+    def async_subscribe(
+        self, fields: Iterable[str] | None, listener: UpdateListener
+    ) -> CALLBACK_TYPE:
+        """Call `listener` with every update that changed one of `fields`
+        (None: every update); return the function that unsubscribes."""
+        order = self._subscriptions = self._subscriptions + 1
+        targets = (
+            [self._every]
+            if fields is None
+            else [self._by_field.setdefault(name, {}) for name in fields]
+        )
+        for target in targets:
+            target[order] = listener
+
+        @callback
+        def unsubscribe() -> None:
+            for target in targets:
+                target.pop(order, None)
+
+        return unsubscribe
+
+    def _notify(self, update: PhoneUpdate) -> None:
+        """Call the subscribers concerned, in subscription order, each once."""
+        chosen = dict(self._every)
+        by_field = self._by_field
+        for name in update.changed:
+            if (listeners := by_field.get(name)) is not None:
+                chosen.update(listeners)
+        for order in sorted(chosen):
+            try:
+                chosen[order](update)
+            except Exception:
+                # As a dispatcher would: one failing entity stops no other.
+                _LOGGER.exception("%s: error updating an entity", self.entry.title)
+
+    def _schedule_save(self) -> None:
+        """Save the state after a delay; one save covers all changes until then."""
+        if not self._save_scheduled:
+            self._save_scheduled = True
+            self._store.async_delay_save(self._data_to_store, STORAGE_SAVE_DELAY)
+
     def _accept(self, request: ParsedRequest) -> None:
         before = device_details(self.state)
         changed = self.machine.apply(request, dt_util.utcnow())
         self.counters.count_event(request.event.key)
         if device_details(self.state) != before:
             async_update_device(self.hass, self.device_id, self.state)
-        self._store.async_delay_save(self._data_to_store, STORAGE_SAVE_DELAY)
-        async_dispatcher_send(self.hass, self.signal, PhoneUpdate(request, changed))
+        self._schedule_save()
+        self._notify(PhoneUpdate(request, changed))
         self.hass.bus.async_fire(
             EVENT_PHONE,
             {
@@ -212,14 +266,16 @@ class SangomaPhone:
 
     @callback
     def _data_to_store(self) -> dict[str, Any]:
+        # The store takes the data now: a later change needs a save again.
+        self._save_scheduled = False
         return {"state": self.state.as_dict(), "counters": self.counters.as_dict()}
 
     @callback
     def async_clear_missed_calls(self) -> None:
         """Reset the missed call counter."""
         changed = self.machine.clear_missed_calls()
-        self._store.async_delay_save(self._data_to_store, STORAGE_SAVE_DELAY)
-        async_dispatcher_send(self.hass, self.signal, PhoneUpdate(None, changed))
+        self._schedule_save()
+        self._notify(PhoneUpdate(None, changed))
 
     async def async_save(self) -> None:
         """Write the state now (on unload)."""

@@ -17,7 +17,6 @@ from typing import Any, Final
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.dispatcher import (
-    async_dispatcher_connect,
     async_dispatcher_send,
 )
 from homeassistant.helpers.event import async_track_time_interval
@@ -79,8 +78,8 @@ class PhoneRemote:
     @callback
     def async_start(self) -> CALLBACK_TYPE:
         """Follow the phone's requests (its IP, a sign of life); return the stop."""
-        unsubscribe = async_dispatcher_connect(
-            self.hass, self.entry.runtime_data.signal, self._async_phone_update
+        unsubscribe = self.entry.runtime_data.async_subscribe(
+            None, self._async_phone_update
         )
 
         @callback

@@ -82,6 +82,12 @@ class SangomaPhoneDndSwitch(
         self._requested = on
         self.async_write_ha_state()
 
+    @property
+    @override
+    def _update_fields(self) -> frozenset[str] | None:
+        # Every update: the phone's DND event counts even when it changes nothing.
+        return None
+
     @override
     @callback
     def _async_update(self, update: PhoneUpdate) -> None:
@@ -94,5 +100,5 @@ class SangomaPhoneDndSwitch(
         ):
             self._requested = None
             self.async_write_ha_state()
-            return
-        super()._async_update(update)
+        elif not self.entity_description.fields.isdisjoint(update.changed):
+            self.async_write_ha_state()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from http import HTTPStatus
 import os
 from pathlib import Path
 import re
@@ -162,6 +163,11 @@ class BenchHass(HassInstance):
             result = await api.post(
                 f"/api/config/config_entries/flow/{form['flow_id']}", user_input
             )
+            # Steps that only show something (the phone's URLs) are confirmed.
+            while result.get("type") == "form" and not result.get("data_schema"):
+                result = await api.post(
+                    f"/api/config/config_entries/flow/{form['flow_id']}", {}
+                )
         if result.get("type") != "create_entry":
             raise HassError(f"{domain} flow did not create an entry: {result}")
         entry_id: str = result["result"]["entry_id"]
@@ -184,11 +190,16 @@ class BenchHass(HassInstance):
             raise HassError(f"rate limit of {entry_id} not set: {result}")
 
     async def provisioning(self, entry_id: str) -> str:
-        """Return a phone's provisioning file."""
-        async with self.api() as api:
-            status, _, body = await api.get_raw(
-                f"/api/sangoma_phone/{entry_id}/provisioning.xml"
-            )
+        """Return a phone's provisioning file (once the phone is loaded again
+        after a change of its options)."""
+        for _ in range(50):
+            async with self.api() as api:
+                status, _, body = await api.get_raw(
+                    f"/api/sangoma_phone/{entry_id}/provisioning.xml"
+                )
+            if status != HTTPStatus.CONFLICT:
+                break
+            await asyncio.sleep(0.1)
         if status != 200:
             raise HassError(f"provisioning file of {entry_id}: {status}")
         return body.decode()

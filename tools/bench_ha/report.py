@@ -34,14 +34,19 @@ def ratios(paths: Sequence[Mapping[str, Any]]) -> dict[str, float]:
     def div(x: float, y: float) -> float:
         return x / y if y else float("nan")
 
-    cpu = "cpu_us_per_event"
+    cpu, rows = "cpu_us_per_event", "rows_per_event"
     return {
         "c_phones": c["phones"],
         "cpu c/i": div(c[cpu], i[cpu]),
         "cpu b/c": div(b[cpu], c[cpu]),
         "cpu c/a": div(c[cpu], a[cpu]),
         "max req/s i/c": div(i["max_rps"], c["max_rps"]),
-        "rows c/i": div(c["rows_per_event"], i["rows_per_event"]),
+        "rows c/i": div(c[rows], i[rows]),
+        # CPU above the floor per recorder row: what a state or event costs
+        # each path, whatever the number of rows it writes.
+        "cpu/row c/i": div(
+            div(c[cpu] - a[cpu], c[rows]), div(i[cpu] - a[cpu], i[rows])
+        ),
         "p99 c-i ms": c["p99_ms"] - i["p99_ms"],
         "p50 c-i ms": c["p50_ms"] - i["p50_ms"],
     }

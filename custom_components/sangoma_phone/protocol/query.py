@@ -10,7 +10,9 @@ known parameter or after the event key is ignored ("unknown_param").
 """
 
 from dataclasses import dataclass, fields
+from functools import lru_cache
 import ipaddress
+from operator import attrgetter
 import re
 from urllib.parse import unquote_to_bytes
 
@@ -34,7 +36,11 @@ _MAC = re.compile(
     r"|[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}"
     r"|[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}"
 )
+_MAC_SEPARATORS = re.compile(r"[:.-]")
 _SCHEME = re.compile(r"(?:sips?|tel):", re.IGNORECASE)
+_USER_END = re.compile(r"[;:?]")
+# (parameter name, PhoneVariables field) of every parameter.
+_PARAM_FIELDS = tuple((p.name, p.field) for p in PARAMS)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,7 +63,11 @@ class PhoneVariables:
 
     def as_dict(self) -> dict[str, str | None]:
         """Return all fields, in declaration order."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return dict(zip(_VARIABLE_FIELDS, _get_variables(self), strict=True))
+
+
+_VARIABLE_FIELDS = tuple(f.name for f in fields(PhoneVariables))
+_get_variables = attrgetter(*_VARIABLE_FIELDS)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -78,10 +88,16 @@ class QueryError(ValueError):
         self.detail = detail
 
 
+# A phone sends the same MAC, IP and local URI with every request: their
+# normal forms are kept (bounded) instead of being worked out every time.
+_cache = lru_cache(maxsize=1024)
+
+
+@_cache
 def normalize_mac(value: str) -> str | None:
     """Return the MAC as 12 lowercase hex digits, or None if it is not one."""
     text = value.strip().lower()
-    return re.sub(r"[:.-]", "", text) if _MAC.fullmatch(text) else None
+    return _MAC_SEPARATORS.sub("", text) if _MAC.fullmatch(text) else None
 
 
 def format_mac(mac: str) -> str:
@@ -96,15 +112,18 @@ def format_mac(mac: str) -> str:
 
 def number_from_uri(uri: str | None) -> str | None:
     """Return the user part (the number) of a SIP/tel URI or a bare number."""
-    if uri is None:
-        return None
+    return None if uri is None else _number_from_uri(uri)
+
+
+@_cache
+def _number_from_uri(uri: str) -> str | None:
     text = uri.strip()
     if "<" in text:
         text = text.partition("<")[2].partition(">")[0].strip()
     if _SCHEME.match(text):
         text = text.partition(":")[2]
     user = text.partition("@")[0]
-    return re.split(r"[;:?]", user, maxsplit=1)[0].strip() or None
+    return _USER_END.split(user, maxsplit=1)[0].strip() or None
 
 
 def parse_query(raw: str | bytes) -> ParsedRequest:
@@ -146,7 +165,7 @@ def parse_query(raw: str | bytes) -> ParsedRequest:
         raise QueryError("missing_event")
     if (event := EVENTS_BY_KEY.get(key)) is None:
         raise QueryError("unknown_event", repr(key[:64]))
-    found = {p.field: values.get(p.name) for p in PARAMS}
+    found = {field: values.get(name) for name, field in _PARAM_FIELDS}
     for field, normalize in (("mac", normalize_mac), ("ip", _normalize_ip)):
         if (value := found[field]) is not None:
             found[field] = normalize(value)
@@ -166,9 +185,11 @@ def _to_bytes(text: str) -> bytes:
 
 def _decode(raw: bytes, problems: dict[str, None]) -> str | None:
     """Percent-decode, decode and clean one value; None if empty or unset."""
-    if _BAD_PERCENT.search(raw):
-        problems["invalid_percent_encoding"] = None
-    data = unquote_to_bytes(raw)
+    data = raw
+    if b"%" in raw:
+        if _BAD_PERCENT.search(raw):
+            problems["invalid_percent_encoding"] = None
+        data = unquote_to_bytes(raw)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -181,6 +202,7 @@ def _decode(raw: bytes, problems: dict[str, None]) -> str | None:
     return text if text and text not in _VARIABLES else None
 
 
+@_cache
 def _normalize_ip(value: str) -> str | None:
     """Return the IP address in canonical form, or None if it is not one."""
     try:
