@@ -124,6 +124,7 @@ async def test_busy_light(hass: HomeAssistant, send: SendRequest) -> None:
         {"in_call": IN_CALL, "light": "light.desk", "color": [255, 0, 0]},
     )
     await _call(send, hass, "incoming_call", "established")
+    await _until(lambda: bool(turn_on))  # scene.create first, in the executor
     assert [c.data for c in turn_on] == [
         {"entity_id": ["light.desk"], "rgb_color": [255, 0, 0]}
     ]

@@ -212,6 +212,34 @@ async def opt_in_unverified(instance: HassInstance, entry_id: str) -> None:
     raise AssertionError(f"{entry_id} did not load again")
 
 
+async def enable_entities(instance: HassInstance, entry_id: str) -> None:
+    """Enable the entities disabled by default (the IP address sensor aside),
+    as a user does in the UI, and wait for Home Assistant's reload that follows
+    (it comes about 30 s later)."""
+    async with instance.websocket() as ws:
+        registry = await ws.call("config/entity_registry/list")
+        enabled = [
+            entity["entity_id"]
+            for entity in registry
+            if entity["config_entry_id"] == entry_id
+            and entity["disabled_by"] == "integration"
+            and not entity["unique_id"].endswith("_ip_address")
+        ]
+        for entity_id in enabled:
+            await ws.call(
+                "config/entity_registry/update", entity_id=entity_id, disabled_by=None
+            )
+    deadline = asyncio.get_running_loop().time() + 60
+    while enabled:
+        async with instance.api() as api:
+            status, _, _ = await api.get_raw(f"/api/states/{enabled[-1]}")
+        if status == 200:
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"{enabled} were not enabled")
+        await asyncio.sleep(0.5)
+
+
 async def phone_entities(
     instance: HassInstance, entry_id: str
 ) -> tuple[dict[str, str], str]:
@@ -235,6 +263,7 @@ async def added_phone(instance: HassInstance, name: str, mac: str) -> Phone:
     result = await add_phone(instance, name, mac)
     assert result["type"] == "create_entry", result
     entry_id = result["result"]["entry_id"]
+    await enable_entities(instance, entry_id)
     # The simulator plays every event, P3734 (opt-in) too.
     await opt_in_unverified(instance, entry_id)
     url = f"{instance.base_url}/api/sangoma_phone/{entry_id}/provisioning.xml"

@@ -177,9 +177,7 @@ async def test_add_phone_and_watch_a_call(
     phone = PhoneSimulator(urls, phone=PhoneIdentity(mac=MAC.replace(":", "")))
     assert (await phone.send("incoming_call", "a")).status == 200
     await expect(row).to_contain_text("Ringing")
-    await expect(
-        page.get_by_text("reported Incoming Call (P3707): Bob (1002)")
-    ).to_be_visible()
+    await expect(page.get_by_text("Incoming call from Bob (1002)")).to_be_visible()
     await shot(page, "browser-device-ringing.png", docs=True)
     assert (await phone.send("established", "a")).status == 200
     await expect(row).to_contain_text("In call")
