@@ -91,7 +91,7 @@ async def async_unload_entry(
     if unloaded := await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
         async_unregister_webhook(hass, entry.runtime_data)
         await hass.data[DATA_LISTENER].async_remove_phone(entry)
-        await entry.runtime_data.async_save()
+        await entry.runtime_data.async_close()
     return unloaded
 
 

@@ -131,6 +131,7 @@ class SangomaPhone:
         self._by_field: dict[str, dict[int, UpdateListener]] = {}
         self._every: dict[int, UpdateListener] = {}
         self._subscriptions = 0
+        self._closed = False  # unloaded: its state is saved, it takes nothing
 
     @property
     def state(self) -> PhoneState:
@@ -151,7 +152,11 @@ class SangomaPhone:
         `source` is the sender's address (None if unknown), `cloud` tells a
         request that came through Home Assistant Cloud (never local), and
         `statuses` is how the transport answers each refusal of the gate.
+        A request that reaches the phone after it unloaded (a POST whose body
+        came late) is answered 503 and changes nothing.
         """
+        if self._closed:
+            return HTTPStatus.SERVICE_UNAVAILABLE
         if refusal := self.gate.check_source(source, cloud=cloud):
             return self._reject(refusal, source, statuses)
         if refusal := self.gate.check_rate(source):  # logged once per flood
@@ -277,6 +282,11 @@ class SangomaPhone:
         self._schedule_save()
         self._notify(PhoneUpdate(None, changed))
 
-    async def async_save(self) -> None:
-        """Write the state now (on unload)."""
+    async def async_close(self) -> None:
+        """Take no more requests and write the state now (on unload).
+
+        Nothing can change the state afterwards, so no delayed save of this
+        phone outlives it to write over what the next setup stores.
+        """
+        self._closed = True
         await self._store.async_save(self._data_to_store())
