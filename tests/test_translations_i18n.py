@@ -1,14 +1,21 @@
 """Every language file mirrors en.json: same keys, same placeholders, no gaps."""
 
 import json
-import re
 from pathlib import Path
+import re
 from typing import Any
 
 import pytest
 
+from custom_components.sangoma_phone.const import DOMAIN
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.translation import async_get_translations
+
 TRANSLATIONS = (
-    Path(__file__).parent.parent / "custom_components" / "sangoma_phone" / "translations"
+    Path(__file__).parent.parent
+    / "custom_components"
+    / "sangoma_phone"
+    / "translations"
 )
 EN: dict[str, Any] = json.loads((TRANSLATIONS / "en.json").read_text())
 LANGUAGES = ("de", "es", "fr", "nl")
@@ -52,9 +59,8 @@ def test_same_keys_as_english(language: str) -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_same_key_order_as_english(language: str) -> None:
     """Keys follow en.json's order, so the files diff side by side."""
-    assert list(_flatten(_load(language))) == [
-        key for key in EN_STRINGS if key in _flatten(_load(language))
-    ]
+    keys = list(_flatten(_load(language)))
+    assert keys == [key for key in EN_STRINGS if key in set(keys)]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -91,3 +97,22 @@ def test_strings_are_well_formed(language: str) -> None:
             ), key
             assert text.count("★") == english.count("★"), key
             assert text.count("\n") == english.count("\n"), key
+
+
+@pytest.mark.parametrize(
+    ("language", "name"),
+    [
+        ("de", "Nicht stören"),
+        ("es", "No molestar"),
+        ("fr", "Ne pas déranger"),
+        ("nl", "Niet storen"),
+    ],
+)
+async def test_home_assistant_serves_the_language(
+    hass: HomeAssistant, language: str, name: str
+) -> None:
+    """Home Assistant loads each file and names entities in that language."""
+    strings = await async_get_translations(hass, language, "entity", {DOMAIN})
+    assert strings[f"component.{DOMAIN}.entity.switch.dnd.name"] == name
+    english = await async_get_translations(hass, "en", "entity", {DOMAIN})
+    assert set(strings) == set(english)
