@@ -46,6 +46,10 @@ ENTITY_KEYS = (
     "dnd",
     "reset_missed_calls",
 )
+# Rarely needed: disabled until the user enables them on the device page.
+DISABLED_BY_DEFAULT = frozenset(
+    {"muted", "off_hook", "busy_forward", "no_answer_forward", "last_event"}
+)
 
 
 @pytest.fixture(autouse=True)
@@ -212,6 +216,33 @@ async def opt_in_unverified(instance: HassInstance, entry_id: str) -> None:
     raise AssertionError(f"{entry_id} did not load again")
 
 
+async def enable_entities(
+    instance: HassInstance, entry_id: str, keys: frozenset[str]
+) -> None:
+    """Enable disabled entities of a phone, as a user does on the device page.
+
+    The frontend updates the entity registry; the phone is then reloaded
+    (Home Assistant would do it 30 s later on its own).
+    """
+    async with instance.websocket() as ws:
+        registry = await ws.call("config/entity_registry/list")
+        disabled = {
+            entity["unique_id"].removeprefix(f"{entry_id}_"): entity["entity_id"]
+            for entity in registry
+            if entity["config_entry_id"] == entry_id
+            and entity["disabled_by"] == "integration"
+        }
+        assert set(disabled) == {*keys, "ip_address"}, disabled
+        for key in keys:
+            await ws.call(
+                "config/entity_registry/update",
+                entity_id=disabled[key],
+                disabled_by=None,
+            )
+    async with instance.api() as api:
+        await api.post(f"/api/config/config_entries/entry/{entry_id}/reload", {})
+
+
 async def phone_entities(
     instance: HassInstance, entry_id: str
 ) -> tuple[dict[str, str], str]:
@@ -255,6 +286,9 @@ async def phone(hass_instance: HassInstance) -> Phone:
     """A phone added through the config flow REST API, URLs from its file."""
     allow_loopback_sockets()
     added = await added_phone(hass_instance, PHONE_NAME, PHONE_MAC)
+    # Every entity takes part in the scenarios, the rarely needed ones too.
+    await enable_entities(hass_instance, added.entry_id, DISABLED_BY_DEFAULT)
+    added.entities, _ = await phone_entities(hass_instance, added.entry_id)
     # The scenarios are played back to back, far faster than a phone sends.
     await set_rate_limit(hass_instance, added, 1000)
     return added

@@ -485,11 +485,11 @@ async def test_logbook(hass_instance: HassInstance, phone: Phone) -> None:
     await play(hass_instance, phone, "incoming-missed")
     await play(hass_instance, phone, "dnd-on")
     expected = [
-        "reported Incoming Call (P3707): Bob (1002)",
-        "reported Idle to Busy (P3727): Bob (1002)",
-        "reported Missed Call (P3726): Bob (1002)",
-        "reported Busy to Idle (P3728): Bob (1002)",
-        "reported Open DND (P3711)",
+        "Incoming call from Bob (1002)",
+        "Phone busy with Bob (1002)",
+        "Missed call from Bob (1002)",
+        "Phone free with Bob (1002)",
+        "DND turned on",
     ]
     # The recorder writes in its own thread: wait until the rows are there.
     deadline = time.monotonic() + 20
@@ -504,6 +504,9 @@ async def test_logbook(hass_instance: HassInstance, phone: Phone) -> None:
             await asyncio.sleep(0.2)
     assert [e["message"] for e in ours] == expected, entries
     assert {e["name"] for e in ours} == {PHONE_NAME}
+    # Each with an icon, on the phone's event entity (its call history).
+    assert all(e["icon"].startswith("mdi:") for e in ours), ours
+    assert {e["entity_id"] for e in ours} == {phone.entities["phone_event"]}
     # Entity changes are there too, with their translated names.
     assert any(
         e.get("entity_id") == phone.entities["dnd"] and e.get("state") == "on"
