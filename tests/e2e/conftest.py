@@ -46,6 +46,10 @@ ENTITY_KEYS = (
     "dnd",
     "reset_missed_calls",
 )
+# Rarely needed: disabled until the user enables them on the device page.
+DISABLED_BY_DEFAULT = frozenset(
+    {"muted", "off_hook", "busy_forward", "no_answer_forward", "last_event"}
+)
 
 
 @pytest.fixture(autouse=True)
@@ -212,31 +216,36 @@ async def opt_in_unverified(instance: HassInstance, entry_id: str) -> None:
     raise AssertionError(f"{entry_id} did not load again")
 
 
-async def enable_entities(instance: HassInstance, entry_id: str) -> None:
-    """Enable the entities disabled by default (the IP address sensor aside),
-    as a user does in the UI, and wait for Home Assistant's reload that follows
-    (it comes about 30 s later)."""
+async def enable_entities(
+    instance: HassInstance, entry_id: str, keys: frozenset[str]
+) -> None:
+    """Enable disabled entities of a phone, as a user does on the device page,
+    and wait for Home Assistant's reload that follows (about 30 s later: an
+    earlier reload of our own would not cancel it, and it would then come in
+    the middle of a test)."""
     async with instance.websocket() as ws:
         registry = await ws.call("config/entity_registry/list")
-        enabled = [
-            entity["entity_id"]
+        disabled = {
+            entity["unique_id"].removeprefix(f"{entry_id}_"): entity["entity_id"]
             for entity in registry
             if entity["config_entry_id"] == entry_id
             and entity["disabled_by"] == "integration"
-            and not entity["unique_id"].endswith("_ip_address")
-        ]
-        for entity_id in enabled:
+        }
+        assert set(disabled) == {*keys, "ip_address"}, disabled
+        for key in keys:
             await ws.call(
-                "config/entity_registry/update", entity_id=entity_id, disabled_by=None
+                "config/entity_registry/update",
+                entity_id=disabled[key],
+                disabled_by=None,
             )
     deadline = asyncio.get_running_loop().time() + 60
-    while enabled:
+    while keys:
         async with instance.api() as api:
-            status, _, _ = await api.get_raw(f"/api/states/{enabled[-1]}")
+            status, _, _ = await api.get_raw(f"/api/states/{disabled[min(keys)]}")
         if status == 200:
             return
         if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"{enabled} were not enabled")
+            raise AssertionError(f"{sorted(keys)} were not enabled")
         await asyncio.sleep(0.5)
 
 
@@ -263,7 +272,6 @@ async def added_phone(instance: HassInstance, name: str, mac: str) -> Phone:
     result = await add_phone(instance, name, mac)
     assert result["type"] == "create_entry", result
     entry_id = result["result"]["entry_id"]
-    await enable_entities(instance, entry_id)
     # The simulator plays every event, P3734 (opt-in) too.
     await opt_in_unverified(instance, entry_id)
     url = f"{instance.base_url}/api/sangoma_phone/{entry_id}/provisioning.xml"
@@ -284,6 +292,9 @@ async def phone(hass_instance: HassInstance) -> Phone:
     """A phone added through the config flow REST API, URLs from its file."""
     allow_loopback_sockets()
     added = await added_phone(hass_instance, PHONE_NAME, PHONE_MAC)
+    # Every entity takes part in the scenarios, the rarely needed ones too.
+    await enable_entities(hass_instance, added.entry_id, DISABLED_BY_DEFAULT)
+    added.entities, _ = await phone_entities(hass_instance, added.entry_id)
     # The scenarios are played back to back, far faster than a phone sends.
     await set_rate_limit(hass_instance, added, 1000)
     return added

@@ -45,6 +45,7 @@ http:
   server_port: {port}
 frontend:
 config:
+automation: !include automations.yaml
 logbook:
 recorder:
   commit_interval: 0
@@ -109,6 +110,10 @@ class HassInstance:
         (self.config_dir / "configuration.yaml").write_text(
             CONFIGURATION.format(host=HOST, port=self.port)
         )
+        # Where the automation editor (config REST API) saves automations.
+        automations = self.config_dir / "automations.yaml"
+        if not automations.exists():
+            automations.write_text("[]\n")
         # The integration from this working tree, and stand-ins for the
         # integrations onboarding starts (see stub_integrations/stub.py).
         custom = self.config_dir / "custom_components"

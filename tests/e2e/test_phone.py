@@ -504,6 +504,9 @@ async def test_logbook(hass_instance: HassInstance, phone: Phone) -> None:
             await asyncio.sleep(0.2)
     assert [e["message"] for e in ours] == expected, entries
     assert {e["name"] for e in ours} == {PHONE_NAME}
+    # Each with an icon, on the phone's event entity (its call history).
+    assert all(e["icon"].startswith("mdi:") for e in ours), ours
+    assert {e["entity_id"] for e in ours} == {phone.entities["phone_event"]}
     # Entity changes are there too, with their translated names.
     assert any(
         e.get("entity_id") == phone.entities["dnd"] and e.get("state") == "on"
