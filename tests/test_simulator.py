@@ -361,3 +361,19 @@ async def test_main_plays_scenarios(
     assert "P3711 dnd_on" in captured.out
     assert "-> 400  FAILED" in captured.out
     assert "unknown scenario 'nap'" in captured.err
+
+
+async def test_all_skips_a_scenario_without_urls(
+    stub: Stub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without P3734 (opt-in), 'all' skips ip-change and plays the rest."""
+    urls = event_urls(stub.url, WEBHOOK, unverified=False)
+    assert "ip_changed" not in urls
+    path = tmp_path / "cfg.xml"
+    path.write_text(provisioning_xml(urls))
+    argv = ["--provisioning", str(path), "--delay", "0", "--ring", "0", "--talk", "0"]
+    assert await asyncio.to_thread(main, [*argv, "all"]) == 0
+    out = capsys.readouterr().out
+    assert "ip-change: skipped, the phone has no URL for ['ip_changed']" in out
+    played = [s for s in SCENARIOS.values() if s.name != "ip-change"]
+    assert len(stub.requests) == sum(len(s.steps) for s in played)

@@ -247,7 +247,11 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
             data: dict[str, Any] | None = None
             if user_input[CONF_ENABLED]:
                 data = await async_check_web_access(
-                    self.hass, user_input, phone_ip, errors
+                    self.hass,
+                    user_input,
+                    phone_ip,
+                    errors,
+                    web_access(self.config_entry),
                 )
             if not errors:
                 new = {k: v for k, v in entry.data.items() if k != CONF_WEB_ACCESS}

@@ -276,6 +276,13 @@ class SangomaPhone:
         return {"state": self.state.as_dict(), "counters": self.counters.as_dict()}
 
     @callback
+    def async_set_dnd(self, on: bool) -> None:
+        """Record DND as switched from Home Assistant (the phone accepted it)."""
+        changed = self.machine.set_dnd(on)
+        self._schedule_save()
+        self._notify(PhoneUpdate(None, changed))
+
+    @callback
     def async_clear_missed_calls(self) -> None:
         """Reset the missed call counter."""
         changed = self.machine.clear_missed_calls()

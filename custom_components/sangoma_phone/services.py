@@ -57,6 +57,19 @@ def _invalid(err: InvalidControlValue) -> ServiceValidationError:
     )
 
 
+def _device_entry_ids(device: Any) -> tuple[str, ...]:
+    """Return the config entries of a device.
+
+    Home Assistant 2026.10 gives a device one `config_entry_id` and deprecates
+    `config_entries`; 2026.3 has only the latter.
+    """
+    if device is None:
+        return ()
+    if (entry_id := getattr(device, "config_entry_id", None)) is not None:
+        return (str(entry_id),)
+    return tuple(device.config_entries)  # pragma: no cover (before 2026.10)
+
+
 def _phones(hass: HomeAssistant, call: ServiceCall) -> list[SangomaPhone]:
     """Return the loaded phones of the targeted devices."""
     registry = dr.async_get(hass)
@@ -65,7 +78,7 @@ def _phones(hass: HomeAssistant, call: ServiceCall) -> list[SangomaPhone]:
         device = registry.async_get(device_id)
         entries = [
             entry
-            for entry_id in (device.config_entries if device else ())
+            for entry_id in _device_entry_ids(device)
             if (entry := hass.config_entries.async_get_entry(entry_id))
             and entry.domain == DOMAIN
         ]

@@ -8,22 +8,19 @@ binary sensor instead (`binary_sensor.DND`).
 """
 
 from dataclasses import dataclass
-from typing import Any, override
+from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .control_entity import SangomaPhoneControlEntity
 from .entity import SangomaPhoneEntityDescription, SangomaPhoneStateEntity
-from .phone import PhoneUpdate, SangomaPhoneConfigEntry
-from .protocol import EventKey
+from .phone import SangomaPhoneConfigEntry
 from .protocol.control import Key
 from .web_access import DND_KEY
 
 PARALLEL_UPDATES = 0
-
-_DND_EVENTS = frozenset({EventKey.DND_ON, EventKey.DND_OFF})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,14 +54,10 @@ class SangomaPhoneDndSwitch(
     """Do Not Disturb: switched through web access, confirmed by the phone."""
 
     entity_description: SangomaSwitchEntityDescription
-    # The state asked for and accepted by the phone, until it reports DND.
-    _requested: bool | None = None
 
     @property
     def is_on(self) -> bool | None:
         """Return whether DND is on, None while unknown."""
-        if self._requested is not None:
-            return self._requested
         value: bool | None = self._value
         return value
 
@@ -79,26 +72,6 @@ class SangomaPhoneDndSwitch(
     async def _async_request(self, on: bool) -> None:
         key = Key.DND_ON if on else Key.DND_OFF
         await self._async_send(lambda client: client.async_send_key(key))
-        self._requested = on
-        self.async_write_ha_state()
-
-    @property
-    @override
-    def _update_fields(self) -> frozenset[str] | None:
-        # Every update: the phone's DND event counts even when it changes nothing.
-        return None
-
-    @override
-    @callback
-    def _async_update(self, update: PhoneUpdate) -> None:
-        # The phone's own DND event decides, whether or not it changed the state.
-        request = update.request
-        if (
-            self._requested is not None
-            and request is not None
-            and request.event.key in _DND_EVENTS
-        ):
-            self._requested = None
-            self.async_write_ha_state()
-        elif not self.entity_description.fields.isdisjoint(update.changed):
-            self.async_write_ha_state()
+        # Accepted: the phone's state says so at once (and is stored, so a
+        # reload or a restart keeps it); the phone's next DND event decides.
+        self.phone.async_set_dnd(on)

@@ -92,8 +92,13 @@ async def async_check_web_access(
     user_input: Mapping[str, Any],
     phone_ip: str | None,
     errors: dict[str, str],
+    current: Mapping[str, Any] | None = None,
 ) -> dict[str, Any] | None:
-    """Return the settings to store, once checked; None with errors."""
+    """Return the settings to store, once checked; None with errors.
+
+    An empty password keeps the `current` settings' one (the form never shows
+    the stored password, so "unchanged" arrives as empty).
+    """
     host = str(user_input.get(CONF_HOST) or "").strip()
     follow = not host or host == phone_ip
     if follow and not phone_ip:
@@ -107,7 +112,9 @@ async def async_check_web_access(
         CONF_HTTPS: bool(user_input.get(CONF_HTTPS)),
         CONF_VERIFY_SSL: bool(user_input.get(CONF_VERIFY_SSL, True)),
         CONF_USERNAME: str(user_input.get(CONF_USERNAME) or DEFAULT_USERNAME),
-        CONF_PASSWORD: str(user_input.get(CONF_PASSWORD) or ""),
+        CONF_PASSWORD: str(
+            user_input.get(CONF_PASSWORD) or (current or {}).get(CONF_PASSWORD) or ""
+        ),
     }
     await async_probe(hass, data, errors)
     return None if errors else data

@@ -57,6 +57,21 @@ async def test_the_phone_wins(hass: HomeAssistant, send: SendRequest) -> None:
 
 
 @pytest.mark.usefixtures("init_integration")
+async def test_switched_state_survives_a_reload(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, send: SendRequest
+) -> None:
+    """DND switched from Home Assistant is the phone's state: a reload keeps it."""
+    await send("dnd_on")
+    await switch(hass, SERVICE_TURN_OFF)
+    assert hass.states.get(DND_SWITCH).state == STATE_OFF
+    assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(DND_SWITCH).state == STATE_OFF
+    await send("dnd_on")  # the phone switched it back: the phone wins
+    assert hass.states.get(DND_SWITCH).state == STATE_ON
+
+
+@pytest.mark.usefixtures("init_integration")
 async def test_refused_request_changes_nothing(
     hass: HomeAssistant, send: SendRequest, fake_phone: FakePhone
 ) -> None:

@@ -131,6 +131,21 @@ async def test_discovered_phone_follows_its_ip(
     assert entry.data[CONF_WEB_ACCESS][CONF_HOST] == "192.168.1.60"
 
 
+async def test_options_keep_the_stored_password(
+    hass: HomeAssistant, init_integration: MockConfigEntry, fake_phone: FakePhone
+) -> None:
+    """The password is never shown: left empty, the stored one is kept."""
+    result = await open_options_step(hass, init_integration.entry_id, "web_access")
+    values = {**form(fake_phone), "enabled": True}
+    del values[CONF_PASSWORD]
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], values
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert init_integration.data[CONF_WEB_ACCESS][CONF_PASSWORD] == PASSWORD
+
+
 async def test_options_remove_and_add_web_access(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,

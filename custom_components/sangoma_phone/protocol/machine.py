@@ -84,6 +84,12 @@ class PhoneStateMachine:
             state.muted = False
         return self._changed(before)
 
+    def set_dnd(self, on: bool) -> frozenset[str]:
+        """Record DND as switched from Home Assistant (the phone accepted it)."""
+        before = self._snapshot()
+        self.state.dnd = on
+        return self._changed(before)
+
     def clear_missed_calls(self) -> frozenset[str]:
         """Reset the missed call counter to 0."""
         before = self._snapshot()
