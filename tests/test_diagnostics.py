@@ -43,7 +43,7 @@ async def test_diagnostics(
     )
     assert WEBHOOK_ID not in str(diagnostics)
     assert diagnostics == snapshot(
-        exclude=props("last_event_time", "time", "connected_at")
+        exclude=props("last_event_time", "time", "connected_at", "started_at")
     )
     device = device_registry.async_get_device_by_identifier(
         (DOMAIN, ENTRY_ID), ENTRY_ID

@@ -9,10 +9,11 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
-from .const import DOMAIN
+from .const import DOMAIN, LOGGER
 from .listener import DATA_LISTENER, PhoneListener, async_remove_listener_settings
 from .phone import (
     SangomaPhone,
@@ -58,7 +59,13 @@ async def async_setup_entry(
 ) -> bool:
     """Set up a phone: restore its state, create its device, open its webhook."""
     store = phone_store(hass, entry.entry_id)
-    phone = SangomaPhone(hass, entry, store, await store.async_load())
+    try:
+        stored = await store.async_load()
+    except (HomeAssistantError, KeyError, TypeError, ValueError) as err:
+        # The phone reports its state again; never fail setup over it.
+        LOGGER.warning("%s: dropped its unreadable stored state: %s", entry.title, err)
+        stored = None
+    phone = SangomaPhone(hass, entry, store, stored)
     async_check_local_url(hass)
     entry.runtime_data = phone
 

@@ -41,6 +41,7 @@ from .protocol import (
     PhoneState,
     PhoneStateMachine,
     QueryError,
+    configuration_url,
     format_mac,
     parse_query,
 )
@@ -163,8 +164,16 @@ class SangomaPhone:
         # (a new webhook id is stored before the entry reloads).
         self.webhook_id: str = entry.data[CONF_WEBHOOK_ID]
         self._store = store
-        stored = stored or {}
-        self.machine = PhoneStateMachine(PhoneState.from_dict(stored.get("state", {})))
+        state, dropped = PhoneState.restore(
+            stored.get("state") if isinstance(stored, Mapping) else stored
+        )
+        if dropped:
+            LOGGER.warning(
+                "%s: dropped unusable stored values: %s",
+                entry.title,
+                ", ".join(dropped),
+            )
+        self.machine = PhoneStateMachine(state)
         # Calls that may have ended while Home Assistant was not running.
         self.machine.forget_unfinished_calls(dt_util.utcnow())
         self.signal: SignalType[PhoneUpdate] = SignalType(
@@ -196,7 +205,7 @@ class SangomaPhone:
             name=self.entry.title,
             model=state.model,
             sw_version=state.firmware,
-            configuration_url=_configuration_url(state.ip),
+            configuration_url=configuration_url(state.ip),
         )
         return device.id
 
@@ -337,7 +346,7 @@ class SangomaPhone:
                 self.device_id,
                 model=self.state.model,
                 sw_version=self.state.firmware,
-                configuration_url=_configuration_url(self.state.ip),
+                configuration_url=configuration_url(self.state.ip),
             )
         self._store.async_delay_save(self._data_to_store, STORAGE_SAVE_DELAY)
         async_dispatcher_send(self.hass, self.signal, PhoneUpdate(request, changed))
@@ -366,10 +375,3 @@ class SangomaPhone:
     async def async_save(self) -> None:
         """Write the state now (on unload)."""
         await self._store.async_save(self._data_to_store())
-
-
-def _configuration_url(ip: str | None) -> str | None:
-    """Return the phone's web UI address."""
-    if ip is None:
-        return None
-    return f"http://[{ip}]" if ":" in ip else f"http://{ip}"

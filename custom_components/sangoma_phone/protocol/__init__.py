@@ -29,7 +29,7 @@ from .query import (
     parse_query,
 )
 from .state import PhoneState
-from .urls import event_query, event_url, event_urls, webhook_path
+from .urls import configuration_url, event_query, event_url, event_urls, webhook_path
 
 __all__ = [
     "EFFECTS",
@@ -52,6 +52,7 @@ __all__ = [
     "PhoneVariables",
     "QueryError",
     "Registration",
+    "configuration_url",
     "event_query",
     "event_url",
     "event_urls",

@@ -23,6 +23,7 @@ from .model import (
     Call,
     CallState,
     Registration,
+    is_call_id,
 )
 from .query import ParsedRequest, PhoneVariables, number_from_uri
 from .state import DERIVED, PhoneState
@@ -48,9 +49,7 @@ class PhoneStateMachine:
     def apply(self, request: ParsedRequest, now: datetime) -> frozenset[str]:
         """Apply one request; return the names of the attributes it changed."""
         before = self._snapshot()
-        state, v, key = self.state, request.variables, request.event.key
-        if v.call_id == "":
-            v = replace(v, call_id=None)
+        state, v, key = self.state, _clean(request.variables), request.event.key
         state.last_event, state.last_event_time = key.value, now
         for name in _IDENTITY:
             if (value := getattr(v, name)) is not None:
@@ -104,45 +103,49 @@ class PhoneStateMachine:
         self._clear(now, timed=True)
 
     def _incoming(self, v: PhoneVariables, now: datetime) -> None:
-        self._calls.start(v, now, CallState.RINGING, INCOMING)
+        self._lost(self._calls.start(v, now, CallState.RINGING, INCOMING))
 
     def _outgoing(self, v: PhoneVariables, now: datetime) -> None:
-        self._calls.start(v, now, CallState.DIALING, OUTGOING)
+        self._lost(self._calls.start(v, now, CallState.DIALING, OUTGOING))
 
     def _established(self, v: PhoneVariables, now: datetime) -> None:
         prefer = (CallState.RINGING, CallState.DIALING, CallState.ON_HOLD)
-        _set(self._calls.address(v, prefer, create=now), CallState.CONNECTED, now)
+        _set(self._calls.address(v, prefer, now), CallState.CONNECTED, now)
 
     def _hold(self, v: PhoneVariables, now: datetime) -> None:
-        call = self._calls.address(v, (CallState.CONNECTED,), create=now)
+        call = self._calls.address(v, (CallState.CONNECTED,), now)
         _set(call, CallState.ON_HOLD, now)
 
     def _unhold(self, v: PhoneVariables, now: datetime) -> None:
-        call = self._calls.address(v, (CallState.ON_HOLD,), create=now)
+        call = self._calls.address(v, (CallState.ON_HOLD,), now)
         _set(call, CallState.CONNECTED, now)
 
     def _answer_new(self, v: PhoneVariables, now: datetime) -> None:
-        if call := self._calls.address(v, (CallState.RINGING,), create=now):
+        # The answered call is a new one: never the connected call it holds.
+        call = self._calls.address(v, (CallState.RINGING,), now, fallback=False)
+        if call is not None:
             for other in self.state.calls.values():
                 if other is not call and other.state is CallState.CONNECTED:
                     _set(other, CallState.ON_HOLD, now)
             _set(call, CallState.CONNECTED, now)
 
     def _terminated(self, v: PhoneVariables, now: datetime) -> None:
-        self._end(v, now, CURRENT)
+        self._end(v, now, CURRENT, CURRENT)
 
     def _transferred(self, v: PhoneVariables, now: datetime) -> None:
-        self._end(v, now, (CallState.ON_HOLD, CallState.CONNECTED))
+        self._end(v, now, (CallState.ON_HOLD, CallState.CONNECTED), CURRENT)
 
     def _not_answered(self, v: PhoneVariables, now: datetime) -> None:
-        self._end(v, now, (CallState.RINGING,), only=NOT_CONNECTED)
+        self._end(v, now, (CallState.RINGING,), NOT_CONNECTED)
+        self._calls.decline(v, now)
 
     def _missed(self, v: PhoneVariables, now: datetime) -> None:
-        call = self._end(v, now, (CallState.RINGING,), only=NOT_CONNECTED)
-        if not self._calls.new_miss(v, now):
-            return  # the same missed call reported twice
+        call = self._end(v, now, (CallState.RINGING,), NOT_CONNECTED)
+        if not self._calls.new_miss(v, now, ended=call is not None):
+            return  # the same missed call reported again, or a declined one
         state = self.state
         state.missed_calls = (state.missed_calls or 0) + 1
+        # Only the leg that ended unanswered may name the caller.
         state.last_missed_number = v.remote_number or (
             call.remote_number if call else None
         )
@@ -151,22 +154,28 @@ class PhoneStateMachine:
         )
 
     def _idle_to_busy(self, v: PhoneVariables, now: datetime) -> None:
-        if not self.state.calls:
-            _set(self._calls.address(v, (), create=True), CallState.DIALING, now)
+        self._lost(self._calls.begin(v, now))
 
     def _end(
         self,
         v: PhoneVariables,
         now: datetime,
         prefer: tuple[CallState, ...],
-        only: tuple[CallState, ...] = CURRENT,
+        only: tuple[CallState, ...],
     ) -> Call | None:
-        call, removed = self._calls.end(v, now, prefer, only)
-        if removed and call is not None:
+        call = self._calls.end(v, now, prefer, only)
+        if call is not None:
             self._timed(call, now)
         if not self.state.calls:
             self.state.muted = False
         return call
+
+    def _lost(self, dead: list[Call]) -> None:
+        """Legs found over without their end: how long they lasted is unknown."""
+        if any(call.connected_at is not None for call in dead):
+            self.state.last_call_duration = None
+        if not self.state.calls:
+            self.state.muted = False
 
     def _timed(self, call: Call, now: datetime) -> None:
         """Record the duration of an ended call, if it had been connected."""
@@ -200,6 +209,13 @@ class PhoneStateMachine:
         if before[1] != after[1]:
             changed.add("calls")
         return frozenset(changed)
+
+
+def _clean(v: PhoneVariables) -> PhoneVariables:
+    """Return the variables with a blank call id as none (see calls.is_call_id)."""
+    if v.call_id is None or is_call_id(v.call_id):
+        return v
+    return replace(v, call_id=v.call_id.strip() or None)
 
 
 def _set(call: Call | None, state: CallState, now: datetime) -> None:

@@ -30,6 +30,8 @@ _MAC = re.compile(
     r"|[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}"
 )
 _SCHEME = re.compile(r"(?:sips?|tel):", re.IGNORECASE)
+# An IPv6 scope id names an interface (eth0, br-lan, en0.100) or its index.
+_SCOPE = re.compile(r"[A-Za-z0-9_.-]{1,15}")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -137,11 +139,14 @@ def parse_query(raw: str | bytes) -> ParsedRequest:
     if (event := EVENTS_BY_KEY.get(key)) is None:
         raise QueryError("unknown_event", repr(key[:64]))
     found = {p.field: values.get(p.name) for p in PARAMS}
-    for field, normalize in (("mac", normalize_mac), ("ip", _normalize_ip)):
+    for field, normalize in (("mac", normalize_mac), ("ip", normalize_ip)):
         if (value := found[field]) is not None:
             found[field] = normalize(value)
             if found[field] is None:
                 problems[f"invalid_{field}"] = None
+    for side in ("local", "remote"):
+        name = f"display_{side}"
+        found[name] = display_name(found[name]) or display_name_of(found[side])
     variables = PhoneVariables(**found, remote_number=number_from_uri(found["remote"]))
     return ParsedRequest(event=event, variables=variables, problems=tuple(problems))
 
@@ -171,9 +176,40 @@ def _decode(raw: bytes, problems: dict[str, None]) -> str | None:
     return text if text and text not in _VARIABLES else None
 
 
-def _normalize_ip(value: str) -> str | None:
-    """Return the IP address in canonical form, or None if it is not one."""
+def normalize_ip(value: str) -> str | None:
+    """Return the IP address in canonical form, or None if it is not one.
+
+    Strict: an IPv6 address may carry a scope id (``fe80::1%eth0``), and a
+    scope id is an interface name or index, nothing else.
+    """
+    text = value.strip().removeprefix("[").removesuffix("]")
+    address, percent, scope = text.partition("%")
+    if percent and not _SCOPE.fullmatch(scope):
+        return None
     try:
-        return str(ipaddress.ip_address(value.removeprefix("[").removesuffix("]")))
+        ip = ipaddress.ip_address(address)
     except ValueError:
         return None
+    if percent and ip.version != 6:
+        return None
+    return f"{ip}%{scope}" if percent else str(ip)
+
+
+def display_name(value: str | None) -> str | None:
+    """Return a display name without the quotes SIP puts around it; None if empty.
+
+    ``"Alice"`` becomes ``Alice`` (``\\"`` inside becomes ``"``).
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        text = re.sub(r"\\(.)", r"\1", text[1:-1]).strip()
+    return text or None
+
+
+def display_name_of(uri: str | None) -> str | None:
+    """Return the display name of a SIP name-addr (``"Alice" <sip:1002@pbx>``)."""
+    if uri is None or "<" not in uri:
+        return None
+    return display_name(uri.partition("<")[0])

@@ -83,6 +83,12 @@ class PhoneState:
         """Rebuild a state from ``as_dict`` data; bad values become defaults."""
         return cls(**persist.from_dict(data))
 
+    @classmethod
+    def restore(cls, data: object) -> tuple[PhoneState, tuple[str, ...]]:
+        """Rebuild a state from stored data; also return the fields dropped."""
+        loaded, dropped = persist.load(data)
+        return cls(**loaded), dropped
+
 
 # The names of the properties derived from the fields (they can change too).
 DERIVED: tuple[str, ...] = tuple(
