@@ -126,6 +126,6 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
     "reject_incoming_call":  (N, N, N, N, C, H),
     "forward_incoming_call": (N, N, N, N, C, H),
     "transfer_finished":     (N, N, N, N, N, N),
-    "idle_to_busy":          (D, D, R, D, C, H),
+    "idle_to_busy":          (D, D, R, D, D, D),  # connected/held: over
     "busy_to_idle":          (N, N, N, N, N, N),
 }  # fmt: skip

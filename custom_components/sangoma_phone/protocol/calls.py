@@ -27,9 +27,11 @@ events in order, so it is either a late request or a redial whose call id is
 the caller's number; an idle_to_busy for that id that follows within
 LATE_WINDOW shows it was a redial, and the held-back call is created then.
 
-idle_to_busy proves the phone was idle: ``begin`` ends every leg that started
-more than LATE_WINDOW before it (their end was lost; their duration is not
-known). At most MAX_CALLS legs are kept.
+idle_to_busy proves the phone was idle: ``begin`` ends every connected or held
+leg and every leg that started more than LATE_WINDOW before it (their end was
+lost, their duration is not known); only the call that made the phone busy
+stays: its incoming_call or outgoing_call may come just before idle_to_busy.
+At most MAX_CALLS legs are kept.
 """
 
 from datetime import datetime, timedelta
@@ -131,7 +133,7 @@ class CallBook:
         return call
 
     def begin(self, v: PhoneVariables, now: datetime) -> list[Call]:
-        """idle_to_busy: end the legs from before it; return them.
+        """idle_to_busy: end the legs from before it (see above); return them.
 
         With no leg left, the call that made the phone busy is the held-back
         start for the request's call id, else a placeholder: DIALING, unknown
@@ -141,7 +143,7 @@ class CallBook:
         dead = [
             self._remove(key, now)
             for key, call in list(calls.items())
-            if not within(call.started_at, now)
+            if call.state in ACTIVE or not within(call.started_at, now)
         ]
         if not calls:
             if (held := self._replay(v, now)) is None:
