@@ -7,7 +7,8 @@ parser strips values, so no call id starts with a space (see is_call_id).
 Addressing a request without a call id: the most recent leg in the states the
 event expects (in that order), among the legs whose remote number agrees with
 the request's (a leg or request without a number agrees with any); else the
-only leg, if it agrees ("only call" fallback). A request never addresses a
+most recent leg with the request's number, whatever its state; else the only
+leg, if it agrees ("only call" fallback). A request never addresses a
 leg with another known number: attribution comes from the right call or none.
 An unknown call id takes over the only leg without an id (the idle_to_busy
 placeholder, say).
@@ -266,6 +267,10 @@ class CallBook:
                     prefer.index(calls[k].state),
                 ),
             )
+        if v.remote_number is not None:  # the leg with that number, in any state
+            for key in reversed(calls):
+                if calls[key].remote_number == v.remote_number:
+                    return key
         if fallback and len(calls) == 1:
             key = next(iter(calls))
             return key if agrees(calls[key], v) else None
