@@ -23,7 +23,7 @@ from custom_components.sangoma_phone.protocol import (
     PhoneStateMachine,
     parse_query,
 )
-from custom_components.sangoma_phone.protocol.calls import LATE_WINDOW
+from custom_components.sangoma_phone.protocol.late import LATE_WINDOW
 
 from .machine_helpers import T0, check_invariants
 

@@ -1,7 +1,7 @@
 """Sangoma Action URL protocol: events, query parsing, URLs, provisioning, state.
 
 Pure Python, no Home Assistant imports. Layers, lowest first: events (the
-catalogue), query, urls, provisioning; model, persist, state, calls, machine.
+catalogue), query, urls, provisioning; model, persist, state, late, calls, machine.
 """
 
 from .events import (

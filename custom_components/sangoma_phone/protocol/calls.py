@@ -23,7 +23,7 @@ incoming call while a call is connected is call waiting, with or without ids.
 Late and duplicate requests: a call id that ended (the last MAX_ENDED are
 kept) is never created again by ``address``; nor, within LATE_WINDOW of the
 end of a leg without an id, is a leg without an id. A start for a call id
-that ended less than LATE_WINDOW ago is held back: the phone sends a call's
+that ended less than LATE_WINDOW ago is held back (decided, issue 16): the phone sends a call's
 events in order, so it is either a late request or a redial whose call id is
 the caller's number; an idle_to_busy for that id that follows within
 LATE_WINDOW shows it was a redial, and the held-back call is created then.
@@ -35,8 +35,9 @@ stays: its incoming_call or outgoing_call may come just before idle_to_busy.
 At most MAX_CALLS legs are kept.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from .late import remember, within
 from .model import (
     ACTIVE,
     MAX_CALLS,
@@ -48,11 +49,6 @@ from .model import (
 )
 from .query import PhoneVariables
 from .state import PhoneState
-
-MAX_ENDED = 16
-LATE_WINDOW = timedelta(seconds=5)
-# A missed or declined call without id is remembered under this prefix + number.
-_NO_ID = " "
 
 
 def agrees(call: Call, v: PhoneVariables) -> bool:
@@ -69,8 +65,6 @@ class CallBook:
         """Keep the legs of ``state``."""
         self._state = state
         self._ended: dict[str, datetime] = {}
-        self._missed: dict[str, datetime] = {}
-        self._declined: dict[str, datetime] = {}
         # When a leg without an id last ended.
         self._slot_ended: datetime | None = None
         # A start that may be late (see the module's docstring), and when.
@@ -164,7 +158,7 @@ class CallBook:
         key = self._find(v, prefer)
         if key is None:
             if v.call_id is not None:
-                _remember(self._ended, v.call_id, now)
+                remember(self._ended, v.call_id, now)
             else:
                 self._slot_ended = now
             return None
@@ -177,24 +171,6 @@ class CallBook:
         removed = [self._remove(key, now) for key in list(self._state.calls)]
         self._slot_ended = now
         return removed
-
-    def decline(self, v: PhoneVariables, now: datetime) -> None:
-        """Remember a rejected or forwarded call: a missed_call for it is none."""
-        _remember(self._declined, _miss_key(v), now)
-
-    def new_miss(self, v: PhoneVariables, now: datetime, *, ended: bool) -> bool:
-        """Return whether a missed call is new, not one reported again.
-
-        ``ended``: it ended a ringing leg (then it is new). Otherwise it is
-        not new if the same call (same call id; without ids, the same number
-        or none) was missed, rejected or forwarded within LATE_WINDOW.
-        """
-        key = _miss_key(v)
-        seen = within(self._missed.get(key), now) or within(
-            self._declined.get(key), now
-        )
-        _remember(self._missed, key, now)
-        return ended or not seen
 
     def _replay(self, v: PhoneVariables, now: datetime) -> tuple[str, Call] | None:
         """Return the held-back start if this request confirms it."""
@@ -209,7 +185,7 @@ class CallBook:
     def _remove(self, key: str, now: datetime) -> Call:
         call = self._state.calls.pop(key)
         if is_call_id(key):
-            _remember(self._ended, key, now)
+            remember(self._ended, key, now)
         else:
             self._slot_ended = now
         return call
@@ -286,22 +262,6 @@ class CallBook:
             del calls[next(iter(calls))]
 
 
-def elapsed(start: datetime, end: datetime) -> float | None:
-    """Return the seconds from start to end (at least 0); None if incomparable."""
-    try:
-        return max((end - start).total_seconds(), 0.0)
-    except TypeError:
-        return None
-
-
-def within(then: datetime | None, now: datetime) -> bool:
-    """Return whether ``then`` lies at most LATE_WINDOW before ``now``."""
-    if then is None:
-        return False
-    seconds = elapsed(then, now)
-    return seconds is not None and seconds <= LATE_WINDOW.total_seconds()
-
-
 def _lost(call_id: str | None, now: datetime) -> Call:
     """Return a leg whose start was lost: DIALING, of unknown direction."""
     return Call(
@@ -315,15 +275,3 @@ def _party(call: Call, v: PhoneVariables) -> None:
         call.remote, call.remote_number = v.remote, v.remote_number
     if v.display_remote is not None:
         call.remote_name = v.display_remote
-
-
-def _miss_key(v: PhoneVariables) -> str:
-    return v.call_id if v.call_id is not None else _NO_ID + (v.remote_number or "")
-
-
-def _remember(seen: dict[str, datetime], key: str, now: datetime) -> None:
-    """Record a key in a bounded, insertion-ordered dict."""
-    seen.pop(key, None)
-    seen[key] = now
-    while len(seen) > MAX_ENDED:
-        del seen[next(iter(seen))]

@@ -8,12 +8,13 @@ is CallBook's job (calls.py).
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from types import MappingProxyType
 
-from .calls import CallBook, elapsed
+from .calls import CallBook
 from .events import EventKey
+from .late import MissLog, elapsed
 from .model import (
     CURRENT,
     INCOMING,
@@ -26,16 +27,12 @@ from .model import (
     is_call_id,
 )
 from .query import ParsedRequest, PhoneVariables, number_from_uri
-from .state import DERIVED, PhoneState
+from .state import PhoneState, changed_since, snapshot
 
 # A call restored after a restart with no request since this long is over.
 RESTORED_CALL_MAX_AGE = timedelta(hours=4)
 
 _IDENTITY = ("mac", "ip", "model", "firmware")
-_FIELDS = (*(f.name for f in fields(PhoneState) if f.name != "calls"), *DERIVED)
-_CALL_FIELDS = tuple(f.name for f in fields(Call))
-
-type _Snapshot = tuple[tuple[object, ...], dict[str, tuple[object, ...]]]
 
 
 class PhoneStateMachine:
@@ -45,10 +42,11 @@ class PhoneStateMachine:
         """Start from a state (e.g. restored), or from nothing known."""
         self.state = state if state is not None else PhoneState()
         self._calls = CallBook(self.state)
+        self._misses = MissLog()
 
     def apply(self, request: ParsedRequest, now: datetime) -> frozenset[str]:
         """Apply one request; return the names of the attributes it changed."""
-        before = self._snapshot()
+        before = snapshot(self.state)
         state, v, key = self.state, _clean(request.variables), request.event.key
         state.last_event, state.last_event_time = key.value, now
         for name in _IDENTITY:
@@ -60,7 +58,7 @@ class PhoneStateMachine:
         effect.run(self, v, now)
         if effect.calls:
             self._summarise()
-        return self._changed(before)
+        return changed_since(before, self.state)
 
     def forget_unfinished_calls(self, now: datetime) -> frozenset[str]:
         """After a restart, drop calls whose end may have been missed meanwhile.
@@ -69,7 +67,7 @@ class PhoneStateMachine:
         Connected and held calls stay unless the phone has sent nothing for
         RESTORED_CALL_MAX_AGE. Returns the names of the attributes changed.
         """
-        before = self._snapshot()
+        before = snapshot(self.state)
         state = self.state
         age = elapsed(state.last_event_time, now) if state.last_event_time else None
         stale = age is None or age > RESTORED_CALL_MAX_AGE.total_seconds()
@@ -80,13 +78,13 @@ class PhoneStateMachine:
             self._summarise()
         if not state.calls and state.muted:
             state.muted = False
-        return self._changed(before)
+        return changed_since(before, self.state)
 
     def clear_missed_calls(self) -> frozenset[str]:
         """Reset the missed call counter to 0."""
-        before = self._snapshot()
+        before = snapshot(self.state)
         self.state.missed_calls = 0
-        return self._changed(before)
+        return changed_since(before, self.state)
 
     # The effects of the events that concern calls (see EFFECTS).
 
@@ -137,11 +135,11 @@ class PhoneStateMachine:
 
     def _not_answered(self, v: PhoneVariables, now: datetime) -> None:
         self._end(v, now, (CallState.RINGING,), NOT_CONNECTED)
-        self._calls.decline(v, now)
+        self._misses.decline(v, now)
 
     def _missed(self, v: PhoneVariables, now: datetime) -> None:
         call = self._end(v, now, (CallState.RINGING,), NOT_CONNECTED)
-        if not self._calls.new_miss(v, now, ended=call is not None):
+        if not self._misses.new_miss(v, now, ended=call is not None):
             return  # the same missed call reported again, or a declined one
         state = self.state
         state.missed_calls = (state.missed_calls or 0) + 1
@@ -192,23 +190,6 @@ class PhoneStateMachine:
             current = min(reversed(calls), key=lambda c: CURRENT.index(c.state))
             state.remote_number = current.remote_number
             state.remote_name = current.remote_name
-
-    def _snapshot(self) -> _Snapshot:
-        """Return the field values to compare, without serialising anything."""
-        state = self.state
-        return tuple(getattr(state, name) for name in _FIELDS), {
-            key: tuple(getattr(call, name) for name in _CALL_FIELDS)
-            for key, call in state.calls.items()
-        }
-
-    def _changed(self, before: _Snapshot) -> frozenset[str]:
-        after = self._snapshot()
-        changed = {
-            n for n, b, a in zip(_FIELDS, before[0], after[0], strict=True) if b != a
-        }
-        if before[1] != after[1]:
-            changed.add("calls")
-        return frozenset(changed)
 
 
 def _clean(v: PhoneVariables) -> PhoneVariables:
@@ -261,8 +242,11 @@ EFFECTS: Mapping[EventKey, Effect] = MappingProxyType({
     _K.REGISTER_FAILED: _flag("registration", _R.REGISTER_FAILED),
     _K.OFF_HOOK: _flag("off_hook", True),  # calls untouched
     _K.ON_HOOK: _flag("off_hook", False),
-    _K.INCOMING_CALL: Effect(_M._incoming, calls=True),  # a new RINGING call
-    _K.OUTGOING_CALL: Effect(_M._outgoing, calls=True),  # a new DIALING call
+    # A new RINGING / DIALING leg (call waiting: a second one, ids or not); a
+    # connected leg with the same id that started long ago is over (duration
+    # unknown). See CallBook.start for duplicates and held-back redials.
+    _K.INCOMING_CALL: Effect(_M._incoming, calls=True),
+    _K.OUTGOING_CALL: Effect(_M._outgoing, calls=True),
     # The call CONNECTED (connected_at = now)*.
     _K.ESTABLISHED: Effect(_M._established, calls=True),
     # The call removed; last_call_duration if it had been connected.
@@ -284,14 +268,17 @@ EFFECTS: Mapping[EventKey, Effect] = MappingProxyType({
     _K.UNHOLD: Effect(_M._unhold, calls=True),  # the call CONNECTED*
     _K.MUTE: _flag("muted", True),
     _K.UNMUTE: _flag("muted", False),
-    # The call removed unless connected or held; missed_calls + 1 (not twice
-    # for a call id within LATE_WINDOW), last_missed_number/name.
+    # The call removed unless connected or held; missed_calls + 1, except for
+    # the same call reported again or just rejected/forwarded (CallBook.new_miss);
+    # last_missed_number/name from the request, else from the removed leg only.
     _K.MISSED_CALL: Effect(_M._missed, calls=True),
-    # If no call is known: a DIALING call of unknown direction (a placeholder).
+    # The phone was idle: every leg from before it is over, duration unknown
+    # (CallBook.begin); if none is left, a DIALING leg of unknown direction.
     _K.IDLE_TO_BUSY: Effect(_M._idle_to_busy, calls=True),
     # Authoritative idle: all calls cleared (timed), off_hook and muted False.
     _K.BUSY_TO_IDLE: Effect(_M._idle, calls=True),
-    # The call removed unless connected or held (not counted as missed).
+    # The call removed unless connected or held; a missed_call for it within
+    # LATE_WINDOW is not counted: the user declined it, nobody missed it.
     _K.FORWARD_INCOMING_CALL: Effect(_M._not_answered, calls=True),
     _K.REJECT_INCOMING_CALL: Effect(_M._not_answered, calls=True),
     # The answered call (by id, else the ringing one) CONNECTED, every other

@@ -198,6 +198,9 @@ def normalize_ip(value: str) -> str | None:
 def display_name(value: str | None) -> str | None:
     """Return a display name without the quotes SIP puts around it; None if empty.
 
+    Decided (issue 16): the quotes are SIP syntax (a quoted-string), not part
+    of the name, so ``"Alice"`` shows as Alice; an empty name is no name.
+
     ``"Alice"`` becomes ``Alice`` (``\\"`` inside becomes ``"``).
     """
     if value is None:
@@ -209,7 +212,11 @@ def display_name(value: str | None) -> str | None:
 
 
 def display_name_of(uri: str | None) -> str | None:
-    """Return the display name of a SIP name-addr (``"Alice" <sip:1002@pbx>``)."""
+    """Return the display name of a SIP name-addr (``"Alice" <sip:1002@pbx>``).
+
+    Decided (issue 16): a phone that sends its remote party as a name-addr
+    names the caller there; it fills the name when no display name is sent.
+    """
     if uri is None or "<" not in uri:
         return None
     return display_name(uri.partition("<")[0])
