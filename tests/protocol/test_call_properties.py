@@ -8,7 +8,7 @@ interleaved at random, and busy_to_idle closes the period. Any request may be
 lost. Remote numbers are sent with every call event and are unique per leg,
 so a request says which leg it is about even without call ids.
 
-Examples: HYPOTHESIS_PROFILE=thorough for many more than the default.
+Examples: SANGOMA_CALL_EXAMPLES=3000 for many more than the default 60.
 """
 
 from dataclasses import dataclass, field
@@ -27,14 +27,12 @@ from custom_components.sangoma_phone.protocol.late import LATE_WINDOW
 
 from .machine_helpers import T0, check_invariants
 
-settings.register_profile(
-    "default",
-    max_examples=60,
+# Modest by default (scripts/test); SANGOMA_CALL_EXAMPLES=3000 for a thorough run.
+EXAMPLES = settings(
+    max_examples=int(os.environ.get("SANGOMA_CALL_EXAMPLES", "60")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.register_profile("thorough", max_examples=3000, deadline=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ACTIVE = (CallState.CONNECTED, CallState.ON_HOLD)
 ENDS = ("terminated", "missed_call", "reject_incoming_call", "forward_incoming_call")
@@ -213,6 +211,7 @@ def play(
             world.restart(restart)
 
 
+@EXAMPLES
 @given(
     periods=trace, gaps=st.lists(GAPS, min_size=1, max_size=8), call_ids=st.booleans()
 )
@@ -224,6 +223,7 @@ def test_random_call_sequences_never_lie(
     play(World(call_ids=call_ids), periods, gaps)
 
 
+@EXAMPLES
 @given(
     periods=trace, gaps=st.lists(GAPS, min_size=1, max_size=8), call_ids=st.booleans()
 )
