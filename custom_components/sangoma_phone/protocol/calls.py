@@ -179,7 +179,6 @@ class CallBook:
             return None
         if not within(held[1], now):
             return None
-        self._ended.pop(v.call_id, None)
         return v.call_id, held[0]
 
     def _remove(self, key: str, now: datetime) -> Call:

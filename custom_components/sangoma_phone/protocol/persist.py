@@ -74,7 +74,7 @@ def load(data: object) -> tuple[StateFields, tuple[str, ...]]:
     dropped = [
         name
         for name, value in loaded.items()
-        if name != "calls" and value is None and data.get(name) is not None
+        if value is None and data.get(name) is not None  # (calls is never None)
     ]
     stored_calls = data.get("calls")
     if stored_calls and (

@@ -1,0 +1,149 @@
+"""Edges that mutation testing (scripts/mutation) showed untested.
+
+Each test pins a behaviour a surviving mutant changed; docs/mutation.md lists
+the mutants that remain and why they are harmless.
+"""
+
+import pytest
+
+from custom_components.sangoma_phone.protocol import (
+    EVENTS,
+    MAX_VALUE_LENGTH,
+    PhoneState,
+    QueryError,
+    configuration_url,
+    event_url,
+    parse_query,
+    provisioning_xml,
+)
+from custom_components.sangoma_phone.protocol.http import MAX_HEADER_BLOCK
+from custom_components.sangoma_phone.protocol.query import MAX_QUERY_LENGTH
+
+from .test_bugs import RawPhone
+from .test_http import read, refused
+
+
+@pytest.mark.parametrize(
+    ("ip", "url"),
+    [
+        (None, None),
+        ("192.0.2.1", "http://192.0.2.1"),
+        ("fe80::1", "http://[fe80::1]"),
+        ("fe80::1%eth0", None),  # browsers take no scope id
+        ("fe80::1%a]b", None),
+        ("not an ip", None),
+        (" 192.0.2.1", None),  # not as the parser stores it
+        ("FE80::1", None),
+    ],
+)
+def test_configuration_url(ip: str | None, url: str | None) -> None:
+    assert configuration_url(ip) == url
+
+
+def test_event_url_drops_only_trailing_slashes() -> None:
+    assert event_url("http://hostX/", "w", EVENTS[0]).startswith("http://hostX/api/")
+
+
+def test_provisioning_xml_has_one_entry_a_line() -> None:
+    xml = provisioning_xml({e.key: f"http://h/{e.key}" for e in EVENTS[:2]})
+    entries = [line for line in xml.splitlines() if line.startswith("<P37")]
+    assert [line[:6] for line in entries] == ["<P3701", "<P3702"]
+    assert all(line.endswith(">") for line in entries)
+
+
+def test_too_long_query_says_how_long() -> None:
+    with pytest.raises(QueryError) as err:
+        parse_query("event=dnd_on&dr=" + "x" * MAX_QUERY_LENGTH)
+    assert err.value.reason == "too_long"
+    assert err.value.detail == f"{MAX_QUERY_LENGTH + 16} > {MAX_QUERY_LENGTH}"
+
+
+def test_truncated_value_loses_the_space_at_the_cut() -> None:
+    name = "a" * (MAX_VALUE_LENGTH - 1) + "%20b"
+    variables = parse_query(f"event=incoming_call&dr={name}").variables
+    assert variables.display_remote == "a" * (MAX_VALUE_LENGTH - 1)
+
+
+def test_restore_names_what_it_dropped() -> None:
+    assert PhoneState.restore(None) == (PhoneState(), ())
+    assert PhoneState.restore("garbage") == (PhoneState(), ("state",))
+    assert PhoneState.restore({"calls": {}})[1] == ()
+
+
+async def test_header_block_limit_counts_each_line_with_its_crlf() -> None:
+    head = b"GET / HTTP/1.1\r\n"
+    header = b"X: " + b"y" * 1020  # 1023 bytes + CRLF = 1025
+    lines = MAX_HEADER_BLOCK // 1025
+    rest = MAX_HEADER_BLOCK - lines * 1025 - 2  # one more line, exactly at the limit
+    exact = head + (header + b"\r\n") * lines + b"Z:" + b"z" * (rest - 2) + b"\r\n\r\n"
+    assert (await read(exact)).path == b"/"
+    over = head + (header + b"\r\n") * lines + b"Z:" + b"z" * (rest - 1) + b"\r\n\r\n"
+    assert await refused(over) == "headers_too_large"
+
+
+async def test_headers_after_a_line_without_colon_still_count() -> None:
+    data = b"POST / HTTP/1.1\r\nbogus line\r\nContent-Length: 3\r\n\r\nabc"
+    assert (await read(data)).body == b"abc"
+
+
+async def test_header_value_may_hold_a_colon() -> None:
+    data = b"POST / HTTP/1.1\r\nContent-Length: 2\r\nX-A: b:c\r\n\r\nab"
+    assert (await read(data)).body == b"ab"
+    te = b"GET / HTTP/1.1\r\nTransfer-Encoding: a:b\r\n\r\n"
+    assert await refused(te) == "transfer_encoding"
+
+
+async def test_content_length_of_nine_digits_is_read() -> None:
+    data = b"POST / HTTP/1.1\r\nContent-Length: 000000003\r\n\r\nabc"
+    assert (await read(data)).body == b"abc"
+    too_long = b"POST / HTTP/1.1\r\nContent-Length: 0000000003\r\n\r\nabc"
+    assert await refused(too_long) == "bad_content_length"
+
+
+def test_boot_makes_a_late_request_late() -> None:
+    phone = RawPhone()
+    phone.send("incoming_call", "remote=5550001")
+    phone.send("established", "remote=5550001")
+    assert phone.send("setup_completed") == "idle 5550001 None"
+    assert phone.send("established", "remote=5550001") == "idle 5550001 None"
+
+
+def test_reject_makes_a_late_request_late() -> None:
+    phone = RawPhone()
+    phone.send("incoming_call", "remote=5550001")
+    assert phone.send("reject_incoming_call") == "idle 5550001 None"
+    assert phone.send("established") == "idle 5550001 None"
+    assert phone.send("established", after=6) == "connected None None I"
+
+
+def test_answer_new_incall_without_any_id_is_a_new_call() -> None:
+    phone = RawPhone()
+    phone.send("incoming_call")
+    phone.send("established")
+    assert phone.send("answer_new_incall", after=30) == "connected None None IH"
+    assert phone.send("terminated", after=10) == "on_hold None None IH"
+    assert phone.state.last_call_duration == 10
+
+
+def test_missed_calls_with_ids_are_told_apart_by_id() -> None:
+    phone = RawPhone()
+    phone.send("missed_call", "cid=a1")
+    phone.send("missed_call", "cid=a2")
+    assert phone.state.missed_calls == 2
+
+
+def test_held_back_start_replays_only_for_its_own_id() -> None:
+    phone = RawPhone()
+    phone.send("incoming_call", "cid=x&remote=5550001")
+    phone.send("terminated", "cid=x&remote=5550001")
+    phone.send("incoming_call", "cid=x&remote=5550001")  # held back
+    assert phone.send("idle_to_busy", "cid=y") == "dialing None None"
+    assert list(phone.state.calls) == ["y"]
+
+
+def test_a_call_started_by_a_lost_start_is_not_dead_at_once() -> None:
+    phone = RawPhone()
+    phone.send("established", "cid=x&remote=5550001")
+    assert phone.send("incoming_call", "cid=x&remote=5550001") == (
+        "connected 5550001 None I"
+    )
