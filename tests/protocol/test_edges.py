@@ -4,6 +4,8 @@ Each test pins a behaviour a surviving mutant changed; docs/mutation.md lists
 the mutants that remain and why they are harmless.
 """
 
+from urllib.parse import quote
+
 import pytest
 
 from custom_components.sangoma_phone.protocol import (
@@ -17,7 +19,10 @@ from custom_components.sangoma_phone.protocol import (
     provisioning_xml,
 )
 from custom_components.sangoma_phone.protocol.http import MAX_HEADER_BLOCK
-from custom_components.sangoma_phone.protocol.query import MAX_QUERY_LENGTH
+from custom_components.sangoma_phone.protocol.query import (
+    MAX_QUERY_LENGTH,
+    normalize_ip,
+)
 
 from .test_bugs import RawPhone
 from .test_http import read, refused
@@ -147,3 +152,27 @@ def test_a_call_started_by_a_lost_start_is_not_dead_at_once() -> None:
     assert phone.send("incoming_call", "cid=x&remote=5550001") == (
         "connected 5550001 None I"
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "ip"),
+    [
+        ("192.0.2.1", "192.0.2.1"),
+        ("[2001:DB8::1]", "2001:db8::1"),
+        ("fe80::1%eth0", "fe80::1%eth0"),
+        ("fe80::1%br-lan.100", "fe80::1%br-lan.100"),
+        ("fe80::1%7", "fe80::1%7"),
+        ("192.0.2.1%eth0", None),  # IPv4 has no scope id
+        ("fe80::1%", None),
+        ("fe80::1%a]b", None),
+        ("fe80::1%a b", None),
+        ("fe80::1%a/b", None),
+        ("fe80::1%" + "e" * 16, None),  # longer than an interface name
+        ("fe80::1%" + "e" * 15, "fe80::1%" + "e" * 15),
+        ("example.com", None),
+    ],
+)
+def test_ip_addresses_are_checked_strictly(value: str, ip: str | None) -> None:
+    assert normalize_ip(value) == ip
+    variables = parse_query(f"event=ip_changed&ip={quote(value)}").variables
+    assert variables.ip == ip
