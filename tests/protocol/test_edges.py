@@ -176,3 +176,61 @@ def test_ip_addresses_are_checked_strictly(value: str, ip: str | None) -> None:
     assert normalize_ip(value) == ip
     variables = parse_query(f"event=ip_changed&ip={quote(value)}").variables
     assert variables.ip == ip
+
+
+def test_every_field_survives_a_restart() -> None:
+    phone = RawPhone()
+    for event in (
+        "registered",
+        "dnd_on",
+        "always_forward_on",
+        "busy_forward_on",
+        "no_answer_forward_on",
+        "off_hook",
+        "mute",
+    ):
+        phone.send(event, "mac=001565aabbcc&ip=192.0.2.9&model=S505&fw=1.0&au=1001")
+    phone.send("incoming_call", "cid=c1&remote=sip:5550001@pbx&dr=Ann")
+    phone.send("established", "cid=c1")
+    phone.send("terminated", "cid=c1", after=30)
+    phone.send("missed_call", "cid=c2&remote=5550002&dr=Bob")
+    phone.send("incoming_call", "cid=c3&remote=5550003")
+    state = phone.state
+    data = state.as_dict()
+    assert [name for name, value in data.items() if value is None] == []
+    assert PhoneState.restore(data) == (state, ())
+
+
+@pytest.mark.parametrize(
+    ("calls", "dropped"),
+    [
+        ({"c1": {"state": "ringing"}}, ()),
+        ({"c1": "garbage"}, ("calls",)),
+        ({"c1": {"state": "idle"}}, ("calls",)),
+        ("garbage", ("calls",)),
+        ({}, ()),
+    ],
+)
+def test_restore_says_when_calls_were_dropped(
+    calls: object, dropped: tuple[str, ...]
+) -> None:
+    assert PhoneState.restore({"calls": calls})[1] == dropped
+
+
+def test_a_call_is_kept_over_a_restart_of_exactly_four_hours() -> None:
+    phone = RawPhone()
+    phone.send("incoming_call", "cid=c1")
+    phone.send("established", "cid=c1")
+    phone.restart(after=4 * 3600)
+    assert phone.state.in_call is True
+    phone.restart(after=4 * 3600 + 1)
+    assert phone.state.in_call is False
+
+
+@pytest.mark.parametrize("event", ["unhold", "established", "hold"])
+def test_a_call_whose_start_was_lost_is_timed(event: str) -> None:
+    phone = RawPhone()
+    phone.send(event, "cid=c1")
+    phone.send("unhold", "cid=c1")
+    phone.send("terminated", "cid=c1", after=10)
+    assert phone.state.last_call_duration == (10 if event == "hold" else 11)
