@@ -194,7 +194,7 @@ def test_every_field_survives_a_restart() -> None:
     phone.send("established", "cid=c1")
     phone.send("terminated", "cid=c1", after=30)
     phone.send("missed_call", "cid=c2&remote=5550002&dr=Bob")
-    phone.send("incoming_call", "cid=c3&remote=5550003")
+    phone.send("incoming_call", "cid=c3&remote=5550003&dr=Cy")
     state = phone.state
     data = state.as_dict()
     assert [name for name, value in data.items() if value is None] == []
