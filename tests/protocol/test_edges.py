@@ -234,3 +234,59 @@ def test_a_call_whose_start_was_lost_is_timed(event: str) -> None:
     phone.send("unhold", "cid=c1")
     phone.send("terminated", "cid=c1", after=10)
     assert phone.state.last_call_duration == (10 if event == "hold" else 11)
+
+
+def test_name_addr_with_a_bracket_in_the_name() -> None:
+    query = "event=incoming_call&remote=%22A%20%3CB%3E%22%20%3Csip:1002@pbx%3E"
+    variables = parse_query(query).variables
+    assert (variables.display_remote, variables.remote_number) == ("A <B>", "1002")
+
+
+@pytest.mark.parametrize(
+    ("stored", "loaded"),
+    [
+        ({"missed_calls": -1}, None),
+        ({"missed_calls": 0}, 0),
+        ({"missed_calls": True}, None),
+        ({"last_call_duration": -0.5}, None),
+        ({"last_call_duration": 0}, 0.0),
+        ({"last_call_duration": float("inf")}, None),
+        ({"last_call_duration": float("nan")}, None),
+        ({"last_call_duration": 10**400}, None),
+        ({"registration": {"a": 1}}, None),
+    ],
+)
+def test_restored_numbers_are_checked(
+    stored: dict[str, object], loaded: object
+) -> None:
+    name = next(iter(stored))
+    state, dropped = PhoneState.restore(stored)
+    assert getattr(state, name) == loaded
+    assert dropped == (() if loaded is not None else (name,))
+
+
+def test_ended_calls_remembered_are_the_last_sixteen() -> None:
+    phone = RawPhone()
+    for n in range(16):
+        phone.send("terminated", f"cid=c{n}")
+    phone.send("terminated", "cid=c0")  # c0 is the most recent again
+    phone.send("terminated", "cid=c16")  # c1 goes
+    assert phone.send("established", "cid=c0") == "idle None None"
+    assert phone.send("established", "cid=c2") == "idle None None"
+    assert phone.send("established", "cid=c1") == "connected None None I"
+
+
+def test_start_without_id_repeats_an_older_leg_with_its_number() -> None:
+    phone = RawPhone()
+    phone.send("incoming_call", "remote=5550001")
+    phone.send("incoming_call", "remote=5550002")
+    phone.send("incoming_call", "remote=5550001", after=10)  # the same call
+    assert len(phone.state.calls) == 2
+
+
+def test_start_without_id_right_after_connecting_is_the_same_call() -> None:
+    phone = RawPhone()
+    phone.send("incoming_call", "remote=5550001")
+    phone.send("established", "remote=5550001")
+    assert phone.send("incoming_call", "remote=5550001") == "connected 5550001 None I"
+    assert len(phone.state.calls) == 1

@@ -111,8 +111,8 @@ class PhoneStateMachine:
         _set(self._calls.address(v, prefer, now), CallState.CONNECTED, now)
 
     def _hold(self, v: PhoneVariables, now: datetime) -> None:
-        call = self._calls.address(v, (CallState.CONNECTED,), now)
-        _set(call, CallState.ON_HOLD, now)
+        if (call := self._calls.address(v, (CallState.CONNECTED,), now)) is not None:
+            call.state = CallState.ON_HOLD
 
     def _unhold(self, v: PhoneVariables, now: datetime) -> None:
         call = self._calls.address(v, (CallState.ON_HOLD,), now)

@@ -94,7 +94,8 @@ def number_from_uri(uri: str | None) -> str | None:
         return None
     text = uri.strip()
     if "<" in text:
-        text = text.partition("<")[2].partition(">")[0].strip()
+        # The last "<": a quoted display name may hold one, a URI may not.
+        text = text.rpartition("<")[2].partition(">")[0].strip()
     if _SCHEME.match(text):
         text = text.partition(":")[2]
     user = text.partition("@")[0]
@@ -219,4 +220,4 @@ def display_name_of(uri: str | None) -> str | None:
     """
     if uri is None or "<" not in uri:
         return None
-    return display_name(uri.partition("<")[0])
+    return display_name(uri.rpartition("<")[0])
