@@ -290,3 +290,55 @@ def test_start_without_id_right_after_connecting_is_the_same_call() -> None:
     phone.send("established", "remote=5550001")
     assert phone.send("incoming_call", "remote=5550001") == "connected 5550001 None I"
     assert len(phone.state.calls) == 1
+
+
+def test_query_errors_say_what_was_wrong() -> None:
+    with pytest.raises(QueryError) as err:
+        parse_query("event=dnd_on&event=dnd_off")
+    assert (err.value.reason, err.value.detail) == (
+        "duplicate_event",
+        "'dnd_on' != 'dnd_off'",
+    )
+    with pytest.raises(QueryError) as err:
+        parse_query("event=" + "x" * 70)
+    assert (err.value.reason, err.value.detail) == ("unknown_event", repr("x" * 64))
+
+
+def test_a_repeated_start_without_name_keeps_the_name() -> None:
+    phone = RawPhone()
+    phone.send("incoming_call", "remote=5550001&dr=Ann")
+    assert phone.send("incoming_call", "remote=5550001") == "ringing 5550001 Ann R"
+
+
+def test_an_event_without_id_or_number_finds_the_only_call() -> None:
+    phone = RawPhone()
+    phone.send("outgoing_call", "remote=5550001")
+    assert phone.send("hold") == "on_hold 5550001 None IH"
+    assert len(phone.state.calls) == 1
+
+
+def test_a_lost_start_without_id_is_not_dead_at_once() -> None:
+    phone = RawPhone()
+    phone.send("established", "remote=5550001")
+    assert phone.send("incoming_call", "remote=5550001") == "connected 5550001 None I"
+    assert len(phone.state.calls) == 1
+
+
+@pytest.mark.parametrize("end", ["busy_to_idle", "setup_completed"])
+def test_a_start_just_after_the_end_is_held_back(end: str) -> None:
+    phone = RawPhone()
+    phone.send("incoming_call", "cid=c1&remote=5550001")
+    phone.send("established", "cid=c1")
+    phone.send(end)
+    assert phone.send("incoming_call", "cid=c1") == "idle 5550001 None"
+
+
+def test_a_start_after_idle_to_busy_ended_a_dead_call_is_new() -> None:
+    """$call_id is the caller's number: the same caller again, after a lost end."""
+    phone = RawPhone()
+    phone.send("incoming_call", "cid=5550001&remote=5550001")
+    phone.send("established", "cid=5550001")
+    assert phone.send("idle_to_busy", after=600) == "dialing None None"
+    assert phone.send("incoming_call", "cid=5550001&remote=5550001") == (
+        "ringing 5550001 None R"
+    )

@@ -35,9 +35,9 @@ stays: its incoming_call or outgoing_call may come just before idle_to_busy.
 At most MAX_CALLS legs are kept.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from .late import remember, within
+from .late import LATE_WINDOW, remember, within
 from .model import (
     ACTIVE,
     MAX_CALLS,
@@ -135,8 +135,11 @@ class CallBook:
         direction, for the request's call id.
         """
         calls = self._state.calls
+        # They ended before the phone went idle: a start for one of their
+        # call ids from now on is a new call (the caller's number again).
+        before = now - LATE_WINDOW - timedelta(seconds=1)
         dead = [
-            self._remove(key, now)
+            self._remove(key, before)
             for key, call in list(calls.items())
             if call.state in ACTIVE or not within(call.started_at, now)
         ]
