@@ -23,16 +23,18 @@ incoming call while a call is connected is call waiting, with or without ids.
 Late and duplicate requests: a call id that ended (the last MAX_ENDED are
 kept) is never created again by ``address``; nor, within LATE_WINDOW of the
 end of a leg without an id, is a leg without an id. A start for a call id
-that ended less than LATE_WINDOW ago is held back (decided, issue 16): the phone sends a call's
-events in order, so it is either a late request or a redial whose call id is
-the caller's number; an idle_to_busy for that id that follows within
-LATE_WINDOW shows it was a redial, and the held-back call is created then.
+that ended less than LATE_WINDOW ago is held back (decided, issue 16): the
+phone sends a call's events in order, so it is either a late request or a
+redial whose call id is the caller's number; an idle_to_busy for that id that
+follows within LATE_WINDOW shows it was a redial, and the held-back call is
+created then.
 
 idle_to_busy proves the phone was idle: ``begin`` ends every connected or held
 leg and every leg that started more than LATE_WINDOW before it (their end was
-lost, their duration is not known); only the call that made the phone busy
-stays: its incoming_call or outgoing_call may come just before idle_to_busy.
-At most MAX_CALLS legs are kept.
+lost, their duration is not known; they count as ended before the window, so
+a start for their call id is a new call); only the call that made the phone
+busy stays: its incoming_call or outgoing_call may come just before
+idle_to_busy. At most MAX_CALLS legs are kept.
 """
 
 from datetime import datetime, timedelta
