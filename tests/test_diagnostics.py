@@ -48,7 +48,7 @@ async def test_diagnostics(
     assert diagnostics["state"]["call_state"] == "ringing"
     assert diagnostics["rejected_counts"] == {"mac_mismatch": 1, "unknown_event": 1}
     assert diagnostics == snapshot(
-        exclude=props("last_event_time", "time", "connected_at")
+        exclude=props("last_event_time", "time", "connected_at", "started_at")
     )
     device = phone_device(device_registry)
     assert device is not None

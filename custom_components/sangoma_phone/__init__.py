@@ -1,15 +1,18 @@
 """The Sangoma Phone integration: Sangoma desk phones through their Action URLs."""
 
+from collections.abc import Mapping
+
 from homeassistant.const import (
     EVENT_CORE_CONFIG_UPDATE,
     EVENT_HOMEASSISTANT_STOP,
     Platform,
 )
 from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
-from .const import DOMAIN
+from .const import DOMAIN, LOGGER
 from .counters import RequestCounters
 from .duplicates import duplicate_issue_id
 from .identity import async_setup_device, mac_mismatch_issue_id
@@ -65,11 +68,18 @@ async def async_setup_entry(
 ) -> bool:
     """Set up a phone: restore its state, create its device, open its webhook."""
     store = phone_store(hass, entry.entry_id)
-    stored = await store.async_load()
-    machine = restore_machine(stored)
+    try:
+        stored = await store.async_load()
+    except (HomeAssistantError, KeyError, TypeError, ValueError) as err:
+        # The phone reports its state again; never fail setup over it.
+        LOGGER.warning("%s: dropped its unreadable stored state: %s", entry.title, err)
+        stored = None
+    machine = restore_machine(stored, entry.title)
     device_id = async_setup_device(hass, entry, machine.state)
     phone = SangomaPhone(hass, entry, store, machine, device_id)
-    phone.counters = RequestCounters.from_dict((stored or {}).get("counters"))
+    phone.counters = RequestCounters.from_dict(
+        stored.get("counters") if isinstance(stored, Mapping) else None
+    )
     async_check_local_url(hass)
     async_check_stale_urls(hass, [entry])
     entry.runtime_data = phone

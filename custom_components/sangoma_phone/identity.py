@@ -12,7 +12,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 
 from .const import CONF_MAC, DOMAIN, MANUFACTURER
-from .protocol import PhoneState, format_mac
+from .protocol import PhoneState, configuration_url, format_mac
 
 
 def mac_mismatch_issue_id(entry_id: str) -> str:
@@ -83,7 +83,7 @@ def async_setup_device(
         name=entry.title,
         model=state.model,
         sw_version=state.firmware,
-        configuration_url=_configuration_url(state.ip),
+        configuration_url=configuration_url(state.ip),
     )
     return device.id
 
@@ -100,16 +100,9 @@ def async_update_device(hass: HomeAssistant, device_id: str, state: PhoneState) 
         device_id,
         model=state.model,
         sw_version=state.firmware,
-        configuration_url=_configuration_url(state.ip),
+        configuration_url=configuration_url(state.ip),
     )
 
 
 def _mac_connections(mac: str | None) -> set[tuple[str, str]]:
     return {(dr.CONNECTION_NETWORK_MAC, format_mac(mac))} if mac else set()
-
-
-def _configuration_url(ip: str | None) -> str | None:
-    """Return the phone's web UI address."""
-    if ip is None:
-        return None
-    return f"http://[{ip}]" if ":" in ip else f"http://{ip}"

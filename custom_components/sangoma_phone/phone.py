@@ -90,10 +90,20 @@ def phone_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
     return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}")
 
 
-def restore_machine(stored: Mapping[str, Any] | None) -> PhoneStateMachine:
-    """Return the state machine with the stored state (or none)."""
-    stored = stored or {}
-    machine = PhoneStateMachine(PhoneState.from_dict(stored.get("state", {})))
+def restore_machine(stored: object, title: str = "") -> PhoneStateMachine:
+    """Return the state machine with the stored state (or none).
+
+    Unusable stored values are dropped with a warning, never an error: the
+    phone reports its state again.
+    """
+    state, dropped = PhoneState.restore(
+        stored.get("state") if isinstance(stored, Mapping) else stored
+    )
+    if dropped:
+        _LOGGER.warning(
+            "%s: dropped unusable stored values: %s", title, ", ".join(dropped)
+        )
+    machine = PhoneStateMachine(state)
     # Calls that may have ended while Home Assistant was not running.
     machine.forget_unfinished_calls(dt_util.utcnow())
     return machine

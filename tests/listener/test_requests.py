@@ -71,7 +71,7 @@ ROWS: dict[str, Row] = {
         "X",
         number="1",
     ),
-    "double_quotes": Row(CALL + b'"Q"', '"Q"'),
+    "double_quotes": Row(CALL + b'"Q"', "Q"),  # SIP's quotes are not part of the name
     # More names as a phone may send them
     "raw_ampersand": Row(CALL + b"AT&T", "AT&T"),
     "raw_plus_name": Row(CALL + b"A+B", "A+B"),

@@ -13,6 +13,7 @@ from custom_components.sangoma_phone.protocol import (
     PhoneVariables,
     number_from_uri,
 )
+from custom_components.sangoma_phone.protocol.model import is_call_id
 
 T0 = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 DERIVED = ("registered", "in_call", "ringing", "on_hold")
@@ -75,7 +76,7 @@ def check_invariants(state: PhoneState) -> None:
             assert state.call_state is CallState.IDLE
     assert len(state.calls) <= 8
     for key, call in state.calls.items():
-        assert call.call_id == (key or None)
+        assert call.call_id == (key if is_call_id(key) else None)
         assert call.state is not CallState.IDLE
         assert call.direction in ("incoming", "outgoing", "unknown")
     json.dumps(state.as_dict())
@@ -125,6 +126,6 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
     "reject_incoming_call":  (N, N, N, N, C, H),
     "forward_incoming_call": (N, N, N, N, C, H),
     "transfer_finished":     (N, N, N, N, N, N),
-    "idle_to_busy":          (D, D, R, D, C, H),
+    "idle_to_busy":          (D, D, R, D, D, D),  # connected/held: over
     "busy_to_idle":          (N, N, N, N, N, N),
 }  # fmt: skip

@@ -20,7 +20,11 @@ from custom_components.sangoma_phone.protocol import (
     Registration,
     parse_query,
 )
-from custom_components.sangoma_phone.protocol.model import DIRECTIONS, MAX_CALLS
+from custom_components.sangoma_phone.protocol.model import (
+    DIRECTIONS,
+    MAX_CALLS,
+    is_call_id,
+)
 
 NAMES = [EVENT_PARAM, *(p.name for p in PARAMS)]
 
@@ -93,10 +97,12 @@ OPT_TEXT = st.none() | st.text(min_size=1, max_size=30)
 @st.composite
 def calls(draw: st.DrawFn) -> dict[str, Call]:
     """Calls as the state machine keeps them: keyed by id, never idle."""
-    keys = draw(st.lists(st.text(max_size=10), unique=True, max_size=MAX_CALLS))
+    # Call ids as the parser keeps them (stripped); legs without one are "".
+    ids = st.text(max_size=10).map(str.strip)
+    keys = draw(st.lists(ids, unique=True, max_size=MAX_CALLS))
     return {
         key: Call(
-            call_id=key or None,
+            call_id=key if is_call_id(key) else None,
             state=draw(
                 st.sampled_from([s for s in CallState if s is not CallState.IDLE])
             ),
@@ -131,8 +137,9 @@ STATES = st.builds(
     last_event_time=st.none() | TIMES,
     last_call_duration=st.none()
     | st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_infinity=False),
-    mac=OPT_TEXT,
-    ip=OPT_TEXT,
+    # As the parser stores them (restoring drops anything else).
+    mac=st.none() | st.from_regex(r"[0-9a-f]{12}", fullmatch=True),
+    ip=st.none() | st.ip_addresses().map(str),
     model=OPT_TEXT,
     firmware=OPT_TEXT,
     calls=calls(),

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 import os
 import sys
 
+from custom_components.sangoma_phone.protocol import EVENTS_BY_KEY
+
 from .errors import SimulatorError
 from .options import COMMAND_LINE_OPTIONS, MISSING_VALUES, Options, Party, PhoneIdentity
 from .provisioning import load_provisioning, urls_from_webhook
@@ -31,7 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
         "GET requests to the phone's Action URLs with $variables filled in.",
         epilog="Scenarios: "
         + "; ".join(f"{s.name}: {s.description}" for s in SCENARIOS.values())
-        + f". '{ALL}' plays every scenario in this order.",
+        + f". '{ALL}' plays every scenario in this order, but those that need "
+        "a restart of Home Assistant (the simulator then waits for Enter).",
     )
     source = parser.add_argument_group("where the URLs come from (one of)")
     source.add_argument(
@@ -111,6 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="leave $call_id empty",
     )
     timing.add_argument(
+        "--drop",
+        action="append",
+        default=sorted(options.drop),
+        choices=sorted(EVENTS_BY_KEY),
+        metavar="EVENT",
+        help="lose every request of this event (not sent; repeatable)",
+    )
+    timing.add_argument(
         "--allow-remote",
         action="store_true",
         help="allow URLs that point anywhere but a loopback address",
@@ -146,6 +157,7 @@ def options_from_args(args: argparse.Namespace) -> Options:
         raw=args.raw,
         missing=args.missing,
         call_ids=not args.no_call_id,
+        drop=frozenset(args.drop),
         timeout=COMMAND_LINE_OPTIONS.timeout,
     )
 
@@ -171,16 +183,27 @@ async def _async_main(args: argparse.Namespace) -> int:
 
     async def report(step: Step, sent: SentRequest) -> None:
         nonlocal failed
-        ok = sent.status == 200
+        ok = sent.lost or sent.status == 200
         failed += not ok
+        status = "lost" if sent.lost else sent.status
         print(
-            f"  {sent.p_code} {sent.event:<22} -> {sent.status}"
+            f"  {sent.p_code} {sent.event:<22} -> {status}"
             f"{'' if ok else '  FAILED'}  {sent.target.decode(errors='replace')}"
+        )
+
+    async def restart() -> None:
+        # The simulator cannot restart Home Assistant: whoever runs it does.
+        await asyncio.to_thread(
+            input, "  Restart Home Assistant now; press Enter when it runs again. "
         )
 
     names: list[str] = []
     for name in args.scenarios:
-        names.extend(SCENARIOS if name == ALL else [name])
+        names.extend(
+            [s.name for s in SCENARIOS.values() if not s.needs_restart]
+            if name == ALL
+            else [name]
+        )
     every = ALL in args.scenarios
     for name in names:
         if (scenario := SCENARIOS.get(name)) is None:
@@ -191,7 +214,7 @@ async def _async_main(args: argparse.Namespace) -> int:
             print(f"{scenario.name}: skipped, the phone has no URL for {missing}")
             continue
         print(f"{scenario.name}: {scenario.description}")
-        await simulator.play(scenario, on_step=report)
+        await simulator.play(scenario, on_step=report, on_restart=restart)
     return 1 if failed else 0
 
 

@@ -57,6 +57,7 @@ class Options:
     raw: bool = False  # send values unencoded
     missing: str = MISSING_EMPTY  # one of MISSING_VALUES
     call_ids: bool = True  # send $call_id (else it is empty)
+    drop: frozenset[str] = frozenset()  # events whose requests are lost (not sent)
     timeout: float = DEFAULT_TIMEOUT
 
 

@@ -31,6 +31,8 @@ class Step:
     call: str | None = None
     wait: str | None = None  # RING, TALK or None
     new_ip: bool = False  # the phone's IP changes before this request
+    lost: bool = False  # the request is lost: never sent (a network blip)
+    restart: bool = False  # Home Assistant restarts before this request
 
     def __post_init__(self) -> None:
         """Refuse an event the catalogue does not know, or an unknown wait."""
@@ -48,6 +50,11 @@ class Scenario:
     description: str
     steps: tuple[Step, ...]
 
+    @property
+    def needs_restart(self) -> bool:
+        """Return whether Home Assistant must restart during the scenario."""
+        return any(step.restart for step in self.steps)
+
 
 def _answered(call: str) -> tuple[Step, ...]:
     return (
@@ -58,8 +65,12 @@ def _answered(call: str) -> tuple[Step, ...]:
     )
 
 
-def _hang_up(call: str) -> tuple[Step, ...]:
-    return (Step("on_hook"), Step("terminated", call), Step("busy_to_idle", call))
+def _hang_up(call: str, *, lost: bool = False) -> tuple[Step, ...]:
+    return (
+        Step("on_hook", lost=lost),
+        Step("terminated", call, lost=lost),
+        Step("busy_to_idle", call, lost=lost),
+    )
 
 
 def _scenarios() -> tuple[Scenario, ...]:
@@ -172,6 +183,23 @@ def _scenarios() -> tuple[Scenario, ...]:
                 Step("terminated", t),
                 Step("on_hook"),
                 Step("busy_to_idle", t),
+            ),
+        ),
+        Scenario(
+            name="lost-hang-up",
+            description="a call is answered; its hang-up never arrives "
+            "(lost requests); the next call rings, is answered and hung up",
+            steps=(*_answered(a), *_hang_up(a, lost=True), *_answered(b), *_hang_up(b)),
+        ),
+        Scenario(
+            name="restart-in-call",
+            description="Home Assistant restarts during a call (the simulator "
+            "waits); the call is held, resumed and hung up",
+            steps=(
+                *_answered(a),
+                Step("hold", a, wait=TALK, restart=True),
+                Step("unhold", a, wait=TALK),
+                *_hang_up(a),
             ),
         ),
         Scenario(

@@ -30,7 +30,12 @@ class SentRequest:
     url: str
     target: bytes
     variables: Mapping[str, str]
-    status: int
+    status: int  # 0 if the request was lost (not sent)
+
+    @property
+    def lost(self) -> bool:
+        """Return whether the request was lost (dropped, never sent)."""
+        return self.status == 0
 
 
 @dataclass(kw_only=True)
@@ -115,50 +120,87 @@ class PhoneSimulator:
             self._calls[label] = call
         return call
 
-    async def send(self, event: str, call: str | None = None) -> SentRequest:
-        """Send the request of one event, as the phone would."""
+    def target(self, event: str, call: str | None = None) -> tuple[str, bytes]:
+        """Return the URL template and the request target of one event."""
         if (url := self.urls.get(event)) is None:
             raise SimulatorError(f"no URL for event {event!r}")
-        values = self.variables(call)
-        target = substitute(url, values, self.options)
+        return url, substitute(url, self.variables(call), self.options)
+
+    async def send(self, event: str, call: str | None = None) -> SentRequest:
+        """Send the request of one event, as the phone would."""
+        url, target = self.target(event, call)
         response = await http_get(
             url,
             target,
             time_limit=self.options.timeout,
             loopback_only=self.loopback_only,
         )
+        return self._sent(event, call, url, target, response.status)
+
+    def _sent(
+        self, event: str, call: str | None, url: str, target: bytes, status: int
+    ) -> SentRequest:
         return SentRequest(
             event=event,
             p_code=EVENTS_BY_KEY[event].p_code,
             url=url,
             target=target,
-            variables=values,
-            status=response.status,
+            variables=self.variables(call),
+            status=status,
         )
 
-    async def play(
-        self,
-        scenario: Scenario | str,
-        on_step: Callable[[Step, SentRequest], Awaitable[None]] | None = None,
-    ) -> list[SentRequest]:
-        """Play a scenario; each call in it gets a fresh call id."""
+    def begin(self, scenario: Scenario | str) -> Scenario:
+        """Start a scenario (each call in it gets a fresh call id); return it."""
         if isinstance(scenario, str):
             if (found := SCENARIOS.get(scenario)) is None:
                 raise SimulatorError(f"unknown scenario {scenario!r}")
             scenario = found
         self._calls.clear()
+        return scenario
+
+    def is_lost(self, step: Step) -> bool:
+        """Return whether a step's request is lost (the step's or --drop)."""
+        return step.lost or step.event in self.options.drop
+
+    def before(self, step: Step) -> None:
+        """Apply what happens to the phone before a step's request."""
+        if step.new_ip:
+            self.phone = replace(self.phone, ip=self.options.new_ip)
+
+    def pause(self, step: Step) -> float:
+        """Return the seconds to wait after a step's request."""
+        return self.options.delay + {
+            RING: self.options.ring,
+            TALK: self.options.talk,
+        }.get(step.wait or "", 0.0)
+
+    async def play(
+        self,
+        scenario: Scenario | str,
+        on_step: Callable[[Step, SentRequest], Awaitable[None]] | None = None,
+        on_restart: Callable[[], Awaitable[None]] | None = None,
+    ) -> list[SentRequest]:
+        """Play a scenario; a lost request is reported with status 0.
+
+        ``on_restart`` is awaited where Home Assistant restarts (a step's
+        ``restart``); without it the scenario cannot be played.
+        """
+        scenario = self.begin(scenario)
+        if on_restart is None and any(step.restart for step in scenario.steps):
+            raise SimulatorError(f"{scenario.name} needs a restart of Home Assistant")
         sent: list[SentRequest] = []
         for step in scenario.steps:
-            if step.new_ip:
-                self.phone = replace(self.phone, ip=self.options.new_ip)
-            request = await self.send(step.event, step.call)
+            self.before(step)
+            if step.restart and on_restart is not None:
+                await on_restart()
+            if self.is_lost(step):
+                url, target = self.target(step.event, step.call)
+                request = self._sent(step.event, step.call, url, target, 0)
+            else:
+                request = await self.send(step.event, step.call)
             sent.append(request)
             if on_step is not None:
                 await on_step(step, request)
-            pause = self.options.delay + {
-                RING: self.options.ring,
-                TALK: self.options.talk,
-            }.get(step.wait or "", 0.0)
-            if pause > 0:
+            if (pause := self.pause(step)) > 0:
                 await asyncio.sleep(pause)
         return sent

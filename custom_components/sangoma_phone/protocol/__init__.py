@@ -1,7 +1,7 @@
 """Sangoma Action URL protocol: events, query parsing, URLs, provisioning, state.
 
 Pure Python, no Home Assistant imports. Layers, lowest first: events (the
-catalogue), query, urls, provisioning; model, persist, state, calls, machine.
+catalogue), query, urls, provisioning; model, persist, state, late, calls, machine.
 """
 
 from .events import (
@@ -29,7 +29,7 @@ from .query import (
     parse_query,
 )
 from .state import PhoneState
-from .urls import event_query, event_url, event_urls, webhook_path
+from .urls import configuration_url, event_query, event_url, event_urls, webhook_path
 
 __all__ = [
     "EFFECTS",
@@ -52,6 +52,7 @@ __all__ = [
     "PhoneVariables",
     "QueryError",
     "Registration",
+    "configuration_url",
     "event_query",
     "event_url",
     "event_urls",

@@ -1,189 +1,281 @@
-"""The calls of a phone: which call an event addresses, which calls ended.
+"""The calls (legs) of a phone: which leg an event addresses, which legs ended.
 
-Addressing: calls are keyed by ``$call_id``; without one the phone has a
-single call slot ``""``. An event without a call id addresses the slot if it
-exists, else the most recent call in the state the event expects (preferring
-one with the same remote number), else the only call. An unknown call id
-takes over the slot ``""`` (e.g. the idle_to_busy placeholder).
+Keys: a leg with a call id is keyed by it. Legs without one (a firmware that
+leaves ``$call_id`` empty or unsubstituted) are keyed "", " 2", " 3", ...: the
+parser strips values, so no call id starts with a space (see is_call_id).
+
+Addressing a request without a call id: the most recent leg in the states the
+event expects (in that order), among the legs whose remote number agrees with
+the request's (a leg or request without a number agrees with any); else the
+most recent leg with the request's number, whatever its state; else the only
+leg, if it agrees ("only call" fallback). A request never addresses a
+leg with another known number: attribution comes from the right call or none.
+An unknown call id takes over the only leg without an id (the idle_to_busy
+placeholder, say).
+
+Starting a call (incoming_call, outgoing_call): a leg not yet connected that
+agrees with the request is the same call (a duplicate, or the placeholder);
+a connected or held leg that started within LATE_WINDOW is the same call
+reported again; a connected or held leg that started earlier with the same
+call id is over (its end was lost). Otherwise the request is a new leg: a new
+incoming call while a call is connected is call waiting, with or without ids.
 
 Late and duplicate requests: a call id that ended (the last MAX_ENDED are
 kept) is never created again by ``address``; nor, within LATE_WINDOW of the
-end of the call without an id, is a call without an id. ``start`` ignores a
-call id that ended less than LATE_WINDOW ago (``$call_id`` may be the caller's
-number, which repeats later) and never turns a connected or held call into a
-new one. At most MAX_CALLS calls are kept.
+end of a leg without an id, is a leg without an id. A start for a call id
+that ended less than LATE_WINDOW ago is held back (decided, issue 16): the
+phone sends a call's events in order, so it is either a late request or a
+redial whose call id is the caller's number; an idle_to_busy for that id that
+follows within LATE_WINDOW shows it was a redial, and the held-back call is
+created then.
+
+idle_to_busy proves the phone was idle: ``begin`` ends every connected or held
+leg and every leg that started more than LATE_WINDOW before it (their end was
+lost, their duration is not known; they count as ended before the window, so
+a start for their call id is a new call); only the call that made the phone
+busy stays: its incoming_call or outgoing_call may come just before
+idle_to_busy. At most MAX_CALLS legs are kept.
 """
 
 from datetime import datetime, timedelta
 
-from .model import ACTIVE, CURRENT, MAX_CALLS, UNKNOWN, Call, CallState
+from .late import LATE_WINDOW, remember, within
+from .model import (
+    ACTIVE,
+    MAX_CALLS,
+    NOT_CONNECTED,
+    UNKNOWN,
+    Call,
+    CallState,
+    is_call_id,
+)
 from .query import PhoneVariables
 from .state import PhoneState
 
-MAX_ENDED = 16
-LATE_WINDOW = timedelta(seconds=5)
+
+def agrees(call: Call, v: PhoneVariables) -> bool:
+    """Return whether a request may be about a leg (the numbers do not differ)."""
+    return None in (call.remote_number, v.remote_number) or (
+        call.remote_number == v.remote_number
+    )
 
 
 class CallBook:
-    """Find, start and end the calls of a PhoneState; remember ended calls."""
+    """Find, start and end the legs of a PhoneState; remember ended calls."""
 
     def __init__(self, state: PhoneState) -> None:
-        """Keep the calls of ``state``."""
+        """Keep the legs of ``state``."""
         self._state = state
         self._ended: dict[str, datetime] = {}
-        self._missed: dict[str, datetime] = {}
-        # When the call without an id (the slot "") last ended.
+        # When a leg without an id last ended.
         self._slot_ended: datetime | None = None
+        # A start that may be late (see the module's docstring), and when.
+        self._held_back: tuple[Call, datetime] | None = None
 
     def start(
         self, v: PhoneVariables, now: datetime, state: CallState, direction: str
-    ) -> None:
-        """Begin a new call (incoming_call, outgoing_call)."""
-        key = self._key(v)
-        old = self._state.calls.get(key)
-        if old is not None and old.state in ACTIVE:
-            return  # a duplicate or late request for a call already under way
-        if old is None and key and within(self._ended.get(key), now):
-            return  # a late request for a call that has just ended
-        self._ended.pop(key, None)
-        self._put(key, Call(call_id=key or None, state=state, direction=direction), v)
+    ) -> list[Call]:
+        """Begin a call (incoming_call, outgoing_call); return the legs now over."""
+        calls, cid = self._state.calls, v.call_id
+        new = Call(call_id=cid, state=state, direction=direction, started_at=now)
+        dead: list[Call] = []
+        if cid is not None:
+            old = calls.get(cid)
+            if old is not None and old.state in ACTIVE:
+                if within(old.started_at, now):
+                    return dead  # the same call reported again
+                dead.append(self._remove(cid, now))  # its end was lost
+            elif old is None and within(self._ended.get(cid), now):
+                _party(new, v)
+                self._held_back = (new, now)
+                return dead
+            key: str | None = self._take_over(cid, NOT_CONNECTED)
+        else:
+            key = self._same_start(v, now)
+            if key is not None and calls[key].state in ACTIVE:
+                return dead  # the same call reported again
+        if key in calls:
+            new.remote, new.remote_number = calls[key].remote, calls[key].remote_number
+            new.remote_name = calls[key].remote_name
+        self._ended.pop(cid or "", None)
+        self._put(key if key is not None else self._free_key(), new, v)
+        return dead
 
     def address(
         self,
         v: PhoneVariables,
         prefer: tuple[CallState, ...],
+        now: datetime,
         *,
-        create: bool | datetime,
+        fallback: bool = True,
     ) -> Call | None:
-        """Return the call an event addresses, updated from the request.
+        """Return the leg an event addresses, updated from the request.
 
-        ``create``: make a call when none matches; given as the time of the
-        request, not for a call that has ended (a late request): ever for a
-        call id, within LATE_WINDOW for the call without an id.
+        A leg of unknown direction is made when none matches (the start was
+        lost), except for a late request (see the module's docstring).
+        ``fallback``: whether the only leg may be chosen (see ``_find``).
         """
-        key = self._find(v, prefer)
+        key = self._find(v, prefer, fallback=fallback)
         if key is not None:
             call = self._state.calls[key]
+        elif v.call_id is not None:
+            if v.call_id in self._ended:
+                return None
+            key, call = v.call_id, _lost(v.call_id, now)
+        elif within(self._slot_ended, now):
+            return None
         else:
-            key = v.call_id or ""
-            if not create or key in self._ended:
-                return None
-            if (
-                not key
-                and isinstance(create, datetime)
-                and within(self._slot_ended, create)
-            ):
-                return None
-            call = Call(call_id=v.call_id, state=CallState.DIALING, direction=UNKNOWN)
+            key, call = self._free_key(), _lost(None, now)
         self._put(key, call, v)
         return call
+
+    def begin(self, v: PhoneVariables, now: datetime) -> list[Call]:
+        """idle_to_busy: end the legs from before it (see above); return them.
+
+        With no leg left, the call that made the phone busy is the held-back
+        start for the request's call id, else a placeholder: DIALING, unknown
+        direction, for the request's call id.
+        """
+        calls = self._state.calls
+        # They ended before the phone went idle: a start for one of their
+        # call ids from now on is a new call (the caller's number again).
+        before = now - LATE_WINDOW - timedelta(seconds=1)
+        dead = [
+            self._remove(key, before)
+            for key, call in list(calls.items())
+            if call.state in ACTIVE or not within(call.started_at, now)
+        ]
+        if not calls:
+            if (held := self._replay(v, now)) is None:
+                held = (v.call_id or self._free_key(), _lost(v.call_id, now))
+            self._ended.pop(held[0], None)
+            self._put(*held, v)
+        return dead
 
     def end(
         self,
         v: PhoneVariables,
         now: datetime,
         prefer: tuple[CallState, ...],
-        only: tuple[CallState, ...] = CURRENT,
-    ) -> tuple[Call | None, bool]:
-        """Remove the call an event ends if it is in a state of ``only``.
-
-        Return the call the event addresses and whether it was removed.
-        """
+        only: tuple[CallState, ...],
+    ) -> Call | None:
+        """Remove the leg an event ends if it is in a state of ``only``; return it."""
         key = self._find(v, prefer)
         if key is None:
             if v.call_id is not None:
-                _remember(self._ended, v.call_id, now)
+                remember(self._ended, v.call_id, now)
             else:
                 self._slot_ended = now
-            return None, False
-        call = self._state.calls[key]
-        if call.state not in only:
-            return call, False
-        self._remove(key, now)
-        return call, True
+            return None
+        if self._state.calls[key].state not in only:
+            return None
+        return self._remove(key, now)
 
     def clear(self, now: datetime) -> list[Call]:
-        """Remove every call (they ended); return them, oldest first."""
+        """Remove every leg (they ended); return them, oldest first."""
         removed = [self._remove(key, now) for key in list(self._state.calls)]
         self._slot_ended = now
         return removed
 
-    def new_miss(self, v: PhoneVariables, now: datetime) -> bool:
-        """Return whether a missed call is new, not one reported again."""
-        if v.call_id is None:
-            return True
-        if within(self._missed.get(v.call_id), now):
-            return False
-        _remember(self._missed, v.call_id, now)
-        return True
+    def _replay(self, v: PhoneVariables, now: datetime) -> tuple[str, Call] | None:
+        """Return the held-back start if this request confirms it."""
+        held, self._held_back = self._held_back, None
+        if held is None or v.call_id is None or held[0].call_id != v.call_id:
+            return None
+        if not within(held[1], now):
+            return None
+        return v.call_id, held[0]
 
     def _remove(self, key: str, now: datetime) -> Call:
         call = self._state.calls.pop(key)
-        if key:
-            _remember(self._ended, key, now)
+        if is_call_id(key):
+            remember(self._ended, key, now)
         else:
             self._slot_ended = now
         return call
 
-    def _key(self, v: PhoneVariables) -> str:
-        """Return the key for the request's call id; it may take over the slot."""
-        calls, cid = self._state.calls, v.call_id
-        if cid is None:
-            return ""
-        if cid not in calls and "" in calls and cid not in self._ended:
-            call = calls.pop("")
+    def _free_key(self) -> str:
+        """Return an unused key for a leg without an id."""
+        calls, n = self._state.calls, 1
+        key = ""
+        while key in calls:
+            n += 1
+            key = f" {n}"
+        return key
+
+    def _take_over(self, cid: str, states: tuple[CallState, ...]) -> str:
+        """Give the only leg without an id (if in ``states``) the call id."""
+        calls = self._state.calls
+        if cid in calls or cid in self._ended:
+            return cid
+        loose = [key for key in calls if not is_call_id(key)]
+        if len(loose) == 1 and calls[loose[0]].state in states:
+            call = calls.pop(loose[0])
             call.call_id = cid
             calls[cid] = call
         return cid
 
-    def _find(self, v: PhoneVariables, prefer: tuple[CallState, ...]) -> str | None:
-        """Return the key of the call an event addresses, if any."""
+    def _same_start(self, v: PhoneVariables, now: datetime) -> str | None:
+        """Return the leg without an id that a start without an id repeats."""
         calls = self._state.calls
-        if v.call_id is not None or "" in calls:
-            key = self._key(v)
+        for key in reversed(calls):
+            call = calls[key]
+            if is_call_id(key) or not agrees(call, v):
+                continue
+            if call.state in NOT_CONNECTED or within(call.started_at, now):
+                return key
+        return None
+
+    def _find(
+        self, v: PhoneVariables, prefer: tuple[CallState, ...], *, fallback: bool = True
+    ) -> str | None:
+        """Return the key of the leg an event addresses, if any."""
+        calls = self._state.calls
+        if v.call_id is not None:
+            key = self._take_over(v.call_id, tuple(CallState))
             return key if key in calls else None
-        keys = [k for k in reversed(calls) if calls[k].state in prefer]
-        if v.remote_number is not None:
-            keys = [
-                k for k in keys if calls[k].remote_number == v.remote_number
-            ] or keys
-        keys.sort(key=lambda k: prefer.index(calls[k].state))
+        keys = [
+            k
+            for k in reversed(calls)
+            if calls[k].state in prefer and agrees(calls[k], v)
+        ]
         if keys:
-            return keys[0]
-        return next(iter(calls)) if len(calls) == 1 else None
+            return min(
+                keys,
+                key=lambda k: (
+                    calls[k].remote_number != v.remote_number,
+                    prefer.index(calls[k].state),
+                ),
+            )
+        if v.remote_number is not None:  # the leg with that number, in any state
+            for key in reversed(calls):
+                if calls[key].remote_number == v.remote_number:
+                    return key
+        if fallback and len(calls) == 1:
+            key = next(iter(calls))
+            return key if agrees(calls[key], v) else None
+        return None
 
     def _put(self, key: str, call: Call, v: PhoneVariables) -> None:
-        """Store a call as the most recent one, with the request's remote party."""
+        """Store a leg as the most recent one, with the request's remote party."""
         calls = self._state.calls
-        if v.remote is not None:
-            call.remote, call.remote_number = v.remote, v.remote_number
-        if v.display_remote is not None:
-            call.remote_name = v.display_remote
+        _party(call, v)
         calls.pop(key, None)
         calls[key] = call
         while len(calls) > MAX_CALLS:
             del calls[next(iter(calls))]
 
 
-def elapsed(start: datetime, end: datetime) -> float | None:
-    """Return the seconds from start to end (at least 0); None if incomparable."""
-    try:
-        return max((end - start).total_seconds(), 0.0)
-    except TypeError:
-        return None
+def _lost(call_id: str | None, now: datetime) -> Call:
+    """Return a leg whose start was lost: DIALING, of unknown direction."""
+    return Call(
+        call_id=call_id, state=CallState.DIALING, direction=UNKNOWN, started_at=now
+    )
 
 
-def within(then: datetime | None, now: datetime) -> bool:
-    """Return whether ``then`` lies at most LATE_WINDOW before ``now``."""
-    if then is None:
-        return False
-    seconds = elapsed(then, now)
-    return seconds is not None and seconds <= LATE_WINDOW.total_seconds()
-
-
-def _remember(seen: dict[str, datetime], key: str, now: datetime) -> None:
-    """Record a call id in a bounded, insertion-ordered dict."""
-    seen.pop(key, None)
-    seen[key] = now
-    while len(seen) > MAX_ENDED:
-        del seen[next(iter(seen))]
+def _party(call: Call, v: PhoneVariables) -> None:
+    """Take the remote party from the request, where it has one."""
+    if v.remote is not None:
+        call.remote, call.remote_number = v.remote, v.remote_number
+    if v.display_remote is not None:
+        call.remote_name = v.display_remote

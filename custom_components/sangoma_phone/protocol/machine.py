@@ -8,13 +8,14 @@ is CallBook's job (calls.py).
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from types import MappingProxyType
 
 from .accounts import registration_effect
-from .calls import CallBook, elapsed
+from .calls import CallBook
 from .events import EventKey
+from .late import MissLog, elapsed
 from .model import (
     CURRENT,
     INCOMING,
@@ -24,18 +25,15 @@ from .model import (
     Call,
     CallState,
     Registration,
+    is_call_id,
 )
 from .query import ParsedRequest, PhoneVariables, number_from_uri
-from .state import DERIVED, PhoneState
+from .state import PhoneState, changed_since, snapshot
 
 # A call restored after a restart with no request since this long is over.
 RESTORED_CALL_MAX_AGE = timedelta(hours=4)
 
 _IDENTITY = ("mac", "ip", "model", "firmware")
-_FIELDS = (*(f.name for f in fields(PhoneState) if f.name != "calls"), *DERIVED)
-_CALL_FIELDS = tuple(f.name for f in fields(Call))
-
-type _Snapshot = tuple[tuple[object, ...], dict[str, tuple[object, ...]]]
 
 
 class PhoneStateMachine:
@@ -45,13 +43,12 @@ class PhoneStateMachine:
         """Start from a state (e.g. restored), or from nothing known."""
         self.state = state if state is not None else PhoneState()
         self._calls = CallBook(self.state)
+        self._misses = MissLog()
 
     def apply(self, request: ParsedRequest, now: datetime) -> frozenset[str]:
         """Apply one request; return the names of the attributes it changed."""
-        before = self._snapshot()
-        state, v, key = self.state, request.variables, request.event.key
-        if v.call_id == "":
-            v = replace(v, call_id=None)
+        before = snapshot(self.state)
+        state, v, key = self.state, _clean(request.variables), request.event.key
         state.last_event, state.last_event_time = key.value, now
         for name in _IDENTITY:
             if (value := getattr(v, name)) is not None:
@@ -62,7 +59,7 @@ class PhoneStateMachine:
         effect.run(self, v, now)
         if effect.calls:
             self._summarise()
-        return self._changed(before)
+        return changed_since(before, self.state)
 
     def forget_unfinished_calls(self, now: datetime) -> frozenset[str]:
         """After a restart, drop calls whose end may have been missed meanwhile.
@@ -71,7 +68,7 @@ class PhoneStateMachine:
         Connected and held calls stay unless the phone has sent nothing for
         RESTORED_CALL_MAX_AGE. Returns the names of the attributes changed.
         """
-        before = self._snapshot()
+        before = snapshot(self.state)
         state = self.state
         age = elapsed(state.last_event_time, now) if state.last_event_time else None
         stale = age is None or age > RESTORED_CALL_MAX_AGE.total_seconds()
@@ -82,19 +79,19 @@ class PhoneStateMachine:
             self._summarise()
         if not state.calls and state.muted:
             state.muted = False
-        return self._changed(before)
+        return changed_since(before, self.state)
 
     def set_dnd(self, on: bool) -> frozenset[str]:
         """Record DND as switched from Home Assistant (the phone accepted it)."""
-        before = self._snapshot()
+        before = snapshot(self.state)
         self.state.dnd = on
-        return self._changed(before)
+        return changed_since(before, self.state)
 
     def clear_missed_calls(self) -> frozenset[str]:
         """Reset the missed call counter to 0."""
-        before = self._snapshot()
+        before = snapshot(self.state)
         self.state.missed_calls = 0
-        return self._changed(before)
+        return changed_since(before, self.state)
 
     # The effects of the events that concern calls (see EFFECTS).
 
@@ -111,45 +108,49 @@ class PhoneStateMachine:
         self._clear(now, timed=True)
 
     def _incoming(self, v: PhoneVariables, now: datetime) -> None:
-        self._calls.start(v, now, CallState.RINGING, INCOMING)
+        self._lost(self._calls.start(v, now, CallState.RINGING, INCOMING))
 
     def _outgoing(self, v: PhoneVariables, now: datetime) -> None:
-        self._calls.start(v, now, CallState.DIALING, OUTGOING)
+        self._lost(self._calls.start(v, now, CallState.DIALING, OUTGOING))
 
     def _established(self, v: PhoneVariables, now: datetime) -> None:
         prefer = (CallState.RINGING, CallState.DIALING, CallState.ON_HOLD)
-        _set(self._calls.address(v, prefer, create=now), CallState.CONNECTED, now)
+        _set(self._calls.address(v, prefer, now), CallState.CONNECTED, now)
 
     def _hold(self, v: PhoneVariables, now: datetime) -> None:
-        call = self._calls.address(v, (CallState.CONNECTED,), create=now)
-        _set(call, CallState.ON_HOLD, now)
+        if (call := self._calls.address(v, (CallState.CONNECTED,), now)) is not None:
+            call.state = CallState.ON_HOLD
 
     def _unhold(self, v: PhoneVariables, now: datetime) -> None:
-        call = self._calls.address(v, (CallState.ON_HOLD,), create=now)
+        call = self._calls.address(v, (CallState.ON_HOLD,), now)
         _set(call, CallState.CONNECTED, now)
 
     def _answer_new(self, v: PhoneVariables, now: datetime) -> None:
-        if call := self._calls.address(v, (CallState.RINGING,), create=now):
+        # The answered call is a new one: never the connected call it holds.
+        call = self._calls.address(v, (CallState.RINGING,), now, fallback=False)
+        if call is not None:
             for other in self.state.calls.values():
                 if other is not call and other.state is CallState.CONNECTED:
-                    _set(other, CallState.ON_HOLD, now)
+                    other.state = CallState.ON_HOLD
             _set(call, CallState.CONNECTED, now)
 
     def _terminated(self, v: PhoneVariables, now: datetime) -> None:
-        self._end(v, now, CURRENT)
+        self._end(v, now, CURRENT, CURRENT)
 
     def _transferred(self, v: PhoneVariables, now: datetime) -> None:
-        self._end(v, now, (CallState.ON_HOLD, CallState.CONNECTED))
+        self._end(v, now, (CallState.ON_HOLD, CallState.CONNECTED), CURRENT)
 
     def _not_answered(self, v: PhoneVariables, now: datetime) -> None:
-        self._end(v, now, (CallState.RINGING,), only=NOT_CONNECTED)
+        self._end(v, now, (CallState.RINGING,), NOT_CONNECTED)
+        self._misses.decline(v, now)
 
     def _missed(self, v: PhoneVariables, now: datetime) -> None:
-        call = self._end(v, now, (CallState.RINGING,), only=NOT_CONNECTED)
-        if not self._calls.new_miss(v, now):
-            return  # the same missed call reported twice
+        call = self._end(v, now, (CallState.RINGING,), NOT_CONNECTED)
+        if not self._misses.new_miss(v, now, ended=call is not None):
+            return  # the same missed call reported again, or a declined one
         state = self.state
         state.missed_calls = (state.missed_calls or 0) + 1
+        # Only the leg that ended unanswered may name the caller.
         state.last_missed_number = v.remote_number or (
             call.remote_number if call else None
         )
@@ -158,22 +159,28 @@ class PhoneStateMachine:
         )
 
     def _idle_to_busy(self, v: PhoneVariables, now: datetime) -> None:
-        if not self.state.calls:
-            _set(self._calls.address(v, (), create=True), CallState.DIALING, now)
+        self._lost(self._calls.begin(v, now))
 
     def _end(
         self,
         v: PhoneVariables,
         now: datetime,
         prefer: tuple[CallState, ...],
-        only: tuple[CallState, ...] = CURRENT,
+        only: tuple[CallState, ...],
     ) -> Call | None:
-        call, removed = self._calls.end(v, now, prefer, only)
-        if removed and call is not None:
+        call = self._calls.end(v, now, prefer, only)
+        if call is not None:
             self._timed(call, now)
         if not self.state.calls:
             self.state.muted = False
         return call
+
+    def _lost(self, dead: list[Call]) -> None:
+        """Legs found over without their end: how long they lasted is unknown."""
+        if any(call.connected_at is not None for call in dead):
+            self.state.last_call_duration = None
+        if not self.state.calls:
+            self.state.muted = False
 
     def _timed(self, call: Call, now: datetime) -> None:
         """Record the duration of an ended call, if it had been connected."""
@@ -191,22 +198,12 @@ class PhoneStateMachine:
             state.remote_number = current.remote_number
             state.remote_name = current.remote_name
 
-    def _snapshot(self) -> _Snapshot:
-        """Return the field values to compare, without serialising anything."""
-        state = self.state
-        return tuple(getattr(state, name) for name in _FIELDS), {
-            key: tuple(getattr(call, name) for name in _CALL_FIELDS)
-            for key, call in state.calls.items()
-        }
 
-    def _changed(self, before: _Snapshot) -> frozenset[str]:
-        after = self._snapshot()
-        changed = {
-            n for n, b, a in zip(_FIELDS, before[0], after[0], strict=True) if b != a
-        }
-        if before[1] != after[1]:
-            changed.add("calls")
-        return frozenset(changed)
+def _clean(v: PhoneVariables) -> PhoneVariables:
+    """Return the variables with a blank call id as none (see calls.is_call_id)."""
+    if v.call_id is None or is_call_id(v.call_id):
+        return v
+    return replace(v, call_id=v.call_id.strip() or None)
 
 
 def _set(call: Call | None, state: CallState, now: datetime) -> None:
@@ -228,7 +225,9 @@ class Effect:
     calls: bool = False
 
 
-def _flag(name: str, value: object) -> Effect:
+# Runs at import, building EFFECTS: mutmut's forked runs never see a mutant of
+# it (test_flags covers it), so it is not mutated (docs/mutation.md).
+def _flag(name: str, value: object) -> Effect:  # pragma: no mutate block
     def run(machine: PhoneStateMachine, v: PhoneVariables, now: datetime) -> None:
         setattr(machine.state, name, value)
 
@@ -253,8 +252,11 @@ EFFECTS: Mapping[EventKey, Effect] = MappingProxyType({
     _K.REGISTER_FAILED: Effect(registration_effect(_R.REGISTER_FAILED)),
     _K.OFF_HOOK: _flag("off_hook", True),  # calls untouched
     _K.ON_HOOK: _flag("off_hook", False),
-    _K.INCOMING_CALL: Effect(_M._incoming, calls=True),  # a new RINGING call
-    _K.OUTGOING_CALL: Effect(_M._outgoing, calls=True),  # a new DIALING call
+    # A new RINGING / DIALING leg (call waiting: a second one, ids or not); a
+    # connected leg with the same id that started long ago is over (duration
+    # unknown). See CallBook.start for duplicates and held-back redials.
+    _K.INCOMING_CALL: Effect(_M._incoming, calls=True),
+    _K.OUTGOING_CALL: Effect(_M._outgoing, calls=True),
     # The call CONNECTED (connected_at = now)*.
     _K.ESTABLISHED: Effect(_M._established, calls=True),
     # The call removed; last_call_duration if it had been connected.
@@ -276,14 +278,17 @@ EFFECTS: Mapping[EventKey, Effect] = MappingProxyType({
     _K.UNHOLD: Effect(_M._unhold, calls=True),  # the call CONNECTED*
     _K.MUTE: _flag("muted", True),
     _K.UNMUTE: _flag("muted", False),
-    # The call removed unless connected or held; missed_calls + 1 (not twice
-    # for a call id within LATE_WINDOW), last_missed_number/name.
+    # The call removed unless connected or held; missed_calls + 1, except for
+    # the same call reported again or just rejected/forwarded (CallBook.new_miss);
+    # last_missed_number/name from the request, else from the removed leg only.
     _K.MISSED_CALL: Effect(_M._missed, calls=True),
-    # If no call is known: a DIALING call of unknown direction (a placeholder).
+    # The phone was idle: every leg from before it is over, duration unknown
+    # (CallBook.begin); if none is left, a DIALING leg of unknown direction.
     _K.IDLE_TO_BUSY: Effect(_M._idle_to_busy, calls=True),
     # Authoritative idle: all calls cleared (timed), off_hook and muted False.
     _K.BUSY_TO_IDLE: Effect(_M._idle, calls=True),
-    # The call removed unless connected or held (not counted as missed).
+    # The call removed unless connected or held; a missed_call for it within
+    # LATE_WINDOW is not counted: the user declined it, nobody missed it.
     _K.FORWARD_INCOMING_CALL: Effect(_M._not_answered, calls=True),
     _K.REJECT_INCOMING_CALL: Effect(_M._not_answered, calls=True),
     # The answered call (by id, else the ringing one) CONNECTED, every other

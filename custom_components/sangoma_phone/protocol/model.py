@@ -53,3 +53,14 @@ class Call:
     remote_number: str | None = None
     remote_name: str | None = None
     connected_at: datetime | None = None
+    # When the phone reported the call first (None: restored from an older version).
+    started_at: datetime | None = None
+
+
+def is_call_id(key: str) -> bool:
+    """Return whether a leg's key is a call id, else that of a leg without one.
+
+    Legs without a call id are keyed "", " 2", " 3", ...: the parser strips
+    every value, so no call id starts or ends with a space.
+    """
+    return bool(key) and key == key.strip()

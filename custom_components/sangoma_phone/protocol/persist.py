@@ -3,9 +3,12 @@
 Stored data may come from an older version or be damaged: a value that is
 missing or unusable becomes its default (unknown), unknown keys are ignored
 (such as ``held`` in the calls stored by older versions), and calls are bounded.
+Addresses are checked as strictly as the parser checks a request: a value the
+parser would refuse (an IP with a crafted scope id, say) is dropped. ``load``
+also names what it dropped, so that the caller can warn.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import fields, is_dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -13,7 +16,16 @@ import math
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from .accounts import MAX_ACCOUNTS
-from .model import DIRECTIONS, MAX_CALLS, UNKNOWN, Call, CallState, Registration
+from .model import (
+    DIRECTIONS,
+    MAX_CALLS,
+    UNKNOWN,
+    Call,
+    CallState,
+    Registration,
+    is_call_id,
+)
+from .query import normalize_ip, normalize_mac
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -52,6 +64,29 @@ def as_dict(obj: DataclassInstance) -> dict[str, Any]:
     return {f.name: _plain(getattr(obj, f.name)) for f in fields(obj)}
 
 
+def load(data: object) -> tuple[StateFields, tuple[str, ...]]:
+    """Return the fields of a state from stored data, and what was dropped.
+
+    Dropped: the names of the fields whose stored value was unusable ("calls"
+    if any call was), or ("state",) if the data is not a mapping at all.
+    """
+    if not isinstance(data, Mapping):
+        return from_dict({}), () if data is None else ("state",)
+    loaded = from_dict(data)
+    dropped = [
+        name
+        for name, value in loaded.items()
+        if value is None and data.get(name) is not None  # (calls is never None)
+    ]
+    stored_calls = data.get("calls")
+    if stored_calls and (
+        not isinstance(stored_calls, Mapping)
+        or len(stored_calls) != len(loaded["calls"])
+    ):
+        dropped.append("calls")
+    return loaded, tuple(dropped)
+
+
 def from_dict(data: object) -> StateFields:
     """Return the fields of a state from ``as_dict`` data; bad values -> defaults."""
     raw = data if isinstance(data, Mapping) else {}
@@ -74,8 +109,8 @@ def from_dict(data: object) -> StateFields:
         last_event=_str(get("last_event")),
         last_event_time=_time(get("last_event_time")),
         last_call_duration=_seconds(get("last_call_duration")),
-        mac=_str(get("mac")),
-        ip=_str(get("ip")),
+        mac=_checked(normalize_mac, get("mac")),
+        ip=_checked(normalize_ip, get("ip")),
         model=_str(get("model")),
         firmware=_str(get("firmware")),
         calls=_calls(get("calls")),
@@ -101,6 +136,13 @@ def _enum[E: StrEnum](kind: type[E], value: object) -> E | None:
         return kind(value) if isinstance(value, str) else None
     except ValueError:
         return None
+
+
+def _checked(normalize: Callable[[str], str | None], value: object) -> str | None:
+    """Return a stored address if the parser would accept it as it is."""
+    if not isinstance(value, str) or normalize(value) != value:
+        return None
+    return value
 
 
 def _bool(value: object) -> bool | None:
@@ -148,13 +190,14 @@ def _calls(value: object) -> dict[str, Call]:
             continue
         direction = item.get("direction")
         calls[key] = Call(
-            call_id=key or None,
+            call_id=key if is_call_id(key) else None,
             state=state,
             direction=direction if direction in DIRECTIONS else UNKNOWN,
             remote=_str(item.get("remote")),
             remote_number=_str(item.get("remote_number")),
             remote_name=_str(item.get("remote_name")),
             connected_at=_time(item.get("connected_at")),
+            started_at=_time(item.get("started_at")),
         )
     return dict(list(calls.items())[-MAX_CALLS:])
 

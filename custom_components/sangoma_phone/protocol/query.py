@@ -41,6 +41,8 @@ _SCHEME = re.compile(r"(?:sips?|tel):", re.IGNORECASE)
 _USER_END = re.compile(r"[;:?]")
 # (parameter name, PhoneVariables field) of every parameter.
 _PARAM_FIELDS = tuple((p.name, p.field) for p in PARAMS)
+# An IPv6 scope id names an interface (eth0, br-lan, en0.100) or its index.
+_SCOPE = re.compile(r"[A-Za-z0-9_.-]{1,15}")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,7 +121,8 @@ def number_from_uri(uri: str | None) -> str | None:
 def _number_from_uri(uri: str) -> str | None:
     text = uri.strip()
     if "<" in text:
-        text = text.partition("<")[2].partition(">")[0].strip()
+        # The last "<": a quoted display name may hold one, a URI may not.
+        text = text.rpartition("<")[2].partition(">")[0].strip()
     if _SCHEME.match(text):
         text = text.partition(":")[2]
     user = text.partition("@")[0]
@@ -166,11 +169,14 @@ def parse_query(raw: str | bytes) -> ParsedRequest:
     if (event := EVENTS_BY_KEY.get(key)) is None:
         raise QueryError("unknown_event", repr(key[:64]))
     found = {field: values.get(name) for name, field in _PARAM_FIELDS}
-    for field, normalize in (("mac", normalize_mac), ("ip", _normalize_ip)):
+    for field, normalize in (("mac", normalize_mac), ("ip", normalize_ip)):
         if (value := found[field]) is not None:
             found[field] = normalize(value)
             if found[field] is None:
                 problems[f"invalid_{field}"] = None
+    for side in ("local", "remote"):
+        name = f"display_{side}"
+        found[name] = display_name(found[name]) or display_name_of(found[side])
     variables = PhoneVariables(**found, remote_number=number_from_uri(found["remote"]))
     return ParsedRequest(event=event, variables=variables, problems=tuple(problems))
 
@@ -203,9 +209,47 @@ def _decode(raw: bytes, problems: dict[str, None]) -> str | None:
 
 
 @_cache
-def _normalize_ip(value: str) -> str | None:
-    """Return the IP address in canonical form, or None if it is not one."""
+def normalize_ip(value: str) -> str | None:
+    """Return the IP address in canonical form, or None if it is not one.
+
+    Strict: an IPv6 address may carry a scope id (``fe80::1%eth0``), and a
+    scope id is an interface name or index, nothing else.
+    """
+    text = value.strip().removeprefix("[").removesuffix("]")
+    address, percent, scope = text.partition("%")
+    if percent and not _SCOPE.fullmatch(scope):
+        return None
     try:
-        return str(ipaddress.ip_address(value.removeprefix("[").removesuffix("]")))
+        ip = ipaddress.ip_address(address)
     except ValueError:
         return None
+    if percent and ip.version != 6:
+        return None
+    return f"{ip}%{scope}" if percent else str(ip)
+
+
+def display_name(value: str | None) -> str | None:
+    """Return a display name without the quotes SIP puts around it; None if empty.
+
+    Decided (issue 16): the quotes are SIP syntax (a quoted-string), not part
+    of the name, so ``"Alice"`` shows as Alice; an empty name is no name.
+
+    ``"Alice"`` becomes ``Alice`` (``\\"`` inside becomes ``"``).
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        text = re.sub(r"\\(.)", r"\1", text[1:-1]).strip()
+    return text or None
+
+
+def display_name_of(uri: str | None) -> str | None:
+    """Return the display name of a SIP name-addr (``"Alice" <sip:1002@pbx>``).
+
+    Decided (issue 16): a phone that sends its remote party as a name-addr
+    names the caller there; it fills the name when no display name is sent.
+    """
+    if uri is None or "<" not in uri:
+        return None
+    return display_name(uri.rpartition("<")[0])

@@ -10,7 +10,7 @@ party.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -83,8 +83,38 @@ class PhoneState:
         """Rebuild a state from ``as_dict`` data; bad values become defaults."""
         return cls(**persist.from_dict(data))
 
+    @classmethod
+    def restore(cls, data: object) -> tuple[PhoneState, tuple[str, ...]]:
+        """Rebuild a state from stored data; also return the fields dropped."""
+        loaded, dropped = persist.load(data)
+        return cls(**loaded), dropped
+
 
 # The names of the properties derived from the fields (they can change too).
 DERIVED: tuple[str, ...] = tuple(
     name for name, value in vars(PhoneState).items() if isinstance(value, property)
 )
+
+_FIELDS = (*(f.name for f in fields(PhoneState) if f.name != "calls"), *DERIVED)
+_CALL_FIELDS = tuple(f.name for f in fields(Call))
+
+type Snapshot = tuple[tuple[object, ...], dict[str, tuple[object, ...]]]
+
+
+def snapshot(state: PhoneState) -> Snapshot:
+    """Return the values to compare later, without serialising anything."""
+    return tuple(getattr(state, name) for name in _FIELDS), {
+        key: tuple(getattr(call, name) for name in _CALL_FIELDS)
+        for key, call in state.calls.items()
+    }
+
+
+def changed_since(before: Snapshot, state: PhoneState) -> frozenset[str]:
+    """Return the names of the attributes (and "calls") changed since ``before``."""
+    after = snapshot(state)
+    changed = {
+        n for n, b, a in zip(_FIELDS, before[0], after[0], strict=True) if b != a
+    }
+    if before[1] != after[1]:
+        changed.add("calls")
+    return frozenset(changed)

@@ -1,6 +1,7 @@
 """Build the Action URLs the phone calls, one per event."""
 
 from .events import EVENT_PARAM, EVENTS, PARAMS_BY_NAME, EventSpec
+from .query import normalize_ip
 
 
 def webhook_path(webhook_id: str) -> str:
@@ -34,3 +35,15 @@ def event_urls(
         for event in EVENTS
         if event.verified or unverified
     }
+
+
+def configuration_url(ip: str | None) -> str | None:
+    """Return the address of the phone's web UI; None if there is none.
+
+    Never raises: ``ip`` may come from stored data. An address with an IPv6
+    scope id has none (browsers take no scope id in a URL), nor has anything
+    that is not a plain IP address.
+    """
+    if ip is None or normalize_ip(ip) != ip or "%" in ip:
+        return None
+    return f"http://[{ip}]" if ":" in ip else f"http://{ip}"

@@ -1,0 +1,107 @@
+"""The behaviours issue 16 left to decide (item 5), as decided.
+
+The reasons are in the code (calls.py, query.py) and in the README.
+"""
+
+import pytest
+
+from custom_components.sangoma_phone.protocol import parse_query
+
+from .test_bugs import RawPhone
+
+BOB = "remote=sip:5550002@pbx&dr=Bob"
+
+
+@pytest.mark.parametrize("event", ["reject_incoming_call", "forward_incoming_call"])
+@pytest.mark.parametrize("cid", ["5550002", ""], ids=["id", "no_id"])
+def test_missed_call_after_reject_is_not_missed(event: str, cid: str) -> None:
+    phone = RawPhone()
+    assert phone.send("incoming_call", f"cid={cid}&{BOB}") == "ringing 5550002 Bob R"
+    assert phone.send(event, f"cid={cid}&{BOB}") == "idle 5550002 Bob"
+    assert phone.send("missed_call", f"cid={cid}&{BOB}") == "idle 5550002 Bob"
+    assert phone.state.missed_calls is None
+    # The same caller again, later, unanswered: missed.
+    phone.send("incoming_call", f"cid={cid}&{BOB}", after=30)
+    phone.send("missed_call", f"cid={cid}&{BOB}")
+    assert phone.state.missed_calls == 1
+
+
+@pytest.mark.parametrize("cid", ["5550002", ""], ids=["id", "no_id"])
+def test_a_missed_call_reported_twice_counts_once(cid: str) -> None:
+    phone = RawPhone()
+    phone.send("incoming_call", f"cid={cid}&{BOB}")
+    phone.send("missed_call", f"cid={cid}&{BOB}")
+    phone.send("missed_call", f"cid={cid}&{BOB}", after=5)  # LATE_WINDOW: same
+    assert phone.state.missed_calls == 1
+    phone.send("missed_call", f"cid={cid}&{BOB}", after=5.5)  # past it: new
+    assert phone.state.missed_calls == 2
+    phone.send("missed_call", f"cid={cid and 5550003}&remote=5550003")  # another
+    assert phone.state.missed_calls == 3
+    assert phone.state.last_missed_number == "5550003"
+
+
+def test_two_ringing_calls_missed_without_ids_count_twice() -> None:
+    phone = RawPhone()
+    phone.send("incoming_call", "remote=5550001")
+    phone.send("established")
+    phone.send("incoming_call", f"{BOB}", after=30)
+    phone.send("missed_call", f"{BOB}")
+    phone.send("incoming_call", f"{BOB}")
+    phone.send("missed_call", f"{BOB}")  # it ended a ringing call: new
+    assert phone.state.missed_calls == 2
+
+
+def test_redial_within_late_window_rings() -> None:
+    """$call_id is the caller's number: a quick redial reuses it."""
+    phone = RawPhone()
+    query = f"cid=5550002&{BOB}"
+    phone.send("incoming_call", query)
+    phone.send("idle_to_busy", query)
+    phone.send("missed_call", query)
+    assert phone.send("busy_to_idle", query) == "idle 5550002 Bob"
+    # Within LATE_WINDOW it may be a late request: held back ...
+    assert phone.send("incoming_call", query, after=2) == "idle 5550002 Bob"
+    # ... until idle_to_busy shows the phone took a new call.
+    assert phone.send("idle_to_busy", query) == "ringing 5550002 Bob R"
+    assert phone.send("missed_call", query) == "idle 5550002 Bob"
+    assert phone.state.missed_calls == 2
+
+
+def test_late_incoming_after_the_end_stays_ignored() -> None:
+    """Held back and never confirmed: no ghost call."""
+    phone = RawPhone()
+    query = f"cid=c1&{BOB}"
+    phone.send("incoming_call", query)
+    phone.send("terminated", query)
+    assert phone.send("incoming_call", query) == "idle 5550002 Bob"
+    assert phone.send("established", query) == "idle 5550002 Bob"
+    assert phone.send("idle_to_busy", query, after=6) == "dialing 5550002 Bob"
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "number"),
+    [
+        ("remote=%22Alice%22%20%3Csip:1002@pbx%3E", "Alice", "1002"),
+        ("remote=Alice%20Smith%20%3Csip:1002@pbx%3E", "Alice Smith", "1002"),
+        ('remote="Alice"<sip:1002@pbx>', "Alice", "1002"),
+        ("remote=%3Csip:1002@pbx%3E", None, "1002"),
+        ('remote="Alice"<sip:1002@pbx>&dr=Bob', "Bob", "1002"),  # dr wins
+        ('remote=""<sip:1002@pbx>', None, "1002"),  # an empty name is none
+        ('dr="Alice"', "Alice", None),
+        ('dr="Al \\"Bo\\" Ce"', 'Al "Bo" Ce', None),
+        ('dr=""', None, None),
+        ('dr=" "', None, None),
+        ('dr="', '"', None),
+        ("dr=Alice", "Alice", None),
+    ],
+)
+def test_display_names(query: str, name: str | None, number: str | None) -> None:
+    variables = parse_query(f"event=incoming_call&{query}").variables
+    assert (variables.display_remote, variables.remote_number) == (name, number)
+
+
+def test_display_local_is_unquoted_too() -> None:
+    variables = parse_query('event=incoming_call&dl="Front desk"').variables
+    assert variables.display_local == "Front desk"
+    variables = parse_query('event=incoming_call&local="Desk"<sip:1@pbx>').variables
+    assert variables.display_local == "Desk"
