@@ -17,10 +17,11 @@ from .counters import RequestCounters
 from .duplicates import duplicate_issue_id
 from .identity import async_setup_device, mac_mismatch_issue_id
 from .listener import DATA_LISTENER, PhoneListener, async_remove_listener_settings
-from .phone import SangomaPhone, SangomaPhoneConfigEntry, phone_store, restore_machine
+from .phone import SangomaPhone, SangomaPhoneConfigEntry
 from .remote import PhoneRemote
 from .services import async_setup_services
 from .stale_urls import async_check_stale_urls, stale_urls_issue_id
+from .storage import phone_store, restore_machine
 from .views import (
     NO_LOCAL_URL_ISSUE,
     ProvisioningView,

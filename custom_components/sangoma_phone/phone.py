@@ -24,10 +24,8 @@ from homeassistant.util import dt as dt_util
 
 from .const import (
     CONF_WEBHOOK_ID,
-    DOMAIN,
     EVENT_PHONE,
     STORAGE_SAVE_DELAY,
-    STORAGE_VERSION,
 )
 from .counters import RequestCounters
 from .gate import HTTP_STATUS, PhoneGate, Refusal, Rejection, local_only
@@ -55,8 +53,6 @@ __all__ = [
     "UpdateListener",
     "local_only",
     "mac_mismatch_issue_id",
-    "phone_store",
-    "restore_machine",
 ]
 
 _LOGGER = logging.getLogger(__name__)
@@ -83,30 +79,6 @@ class PhoneUpdate:
 
 
 type UpdateListener = Callable[[PhoneUpdate], None]
-
-
-def phone_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
-    """Return the store that keeps a phone's state across restarts."""
-    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}")
-
-
-def restore_machine(stored: object, title: str = "") -> PhoneStateMachine:
-    """Return the state machine with the stored state (or none).
-
-    Unusable stored values are dropped with a warning, never an error: the
-    phone reports its state again.
-    """
-    state, dropped = PhoneState.restore(
-        stored.get("state") if isinstance(stored, Mapping) else stored
-    )
-    if dropped:
-        _LOGGER.warning(
-            "%s: dropped unusable stored values: %s", title, ", ".join(dropped)
-        )
-    machine = PhoneStateMachine(state)
-    # Calls that may have ended while Home Assistant was not running.
-    machine.forget_unfinished_calls(dt_util.utcnow())
-    return machine
 
 
 class SangomaPhone:

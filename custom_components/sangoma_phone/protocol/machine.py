@@ -1,10 +1,9 @@
 """The phone state machine: folds Action URL events into a PhoneState.
 
-Every event sets last_event and last_event_time, and mac, ip, model, firmware
-and local_identity (active_user, else the number of local) when the request
-has them. What else each event does is stated once, in EFFECTS below. Which
-call an event addresses, and how late or duplicate requests are told apart,
-is CallBook's job (calls.py).
+Every event sets last_event(_time), and mac, ip, model, firmware and
+local_identity (active_user, else local's number) when the request has them;
+what else it does is stated once, in EFFECTS. Which call an event addresses,
+and how late or duplicate requests are told apart, is CallBook's (calls.py).
 """
 
 from collections.abc import Callable, Mapping
@@ -82,7 +81,7 @@ class PhoneStateMachine:
         return changed_since(before, self.state)
 
     def set_dnd(self, on: bool) -> frozenset[str]:
-        """Record DND as switched from Home Assistant (the phone accepted it)."""
+        """Record DND switched from Home Assistant (the phone accepted it)."""
         before = snapshot(self.state)
         self.state.dnd = on
         return changed_since(before, self.state)
