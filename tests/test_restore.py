@@ -10,16 +10,14 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
-from .conftest import ENTRY_ID, SendRequest
+from .conftest import SendRequest, phone_device
 from .test_init import start_with_stored
 
 CRAFTED = "fe80::1%25a%5Db"  # an IPv6 scope id holding "]"
 
 
 def _configuration_url(hass: HomeAssistant) -> str | None:
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, ENTRY_ID), ENTRY_ID
-    )
+    device = phone_device(dr.async_get(hass))
     assert device is not None
     return device.configuration_url
 

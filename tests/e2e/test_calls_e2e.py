@@ -15,7 +15,13 @@ import pytest
 from tools.sangoma_sim import Options, SentRequest, Step
 
 from ..protocol.scenario_views import VIEWS
-from .conftest import added_phone
+from .conftest import (
+    DISABLED_BY_DEFAULT,
+    added_phone,
+    enable_entities,
+    phone_entities,
+    set_rate_limit,
+)
 from .harness import HassInstance
 
 pytestmark = pytest.mark.e2e
@@ -83,5 +89,11 @@ _PHONES: dict[str, Any] = {}
 async def _phone(instance: HassInstance) -> Any:
     """The phone of this file, added once per session."""
     if NAME not in _PHONES:
-        _PHONES[NAME] = await added_phone(instance, NAME, MAC)
+        phone = await added_phone(instance, NAME, MAC)
+        # Muted and Off hook are disabled by default: enable them, as a user can.
+        await enable_entities(instance, phone.entry_id, DISABLED_BY_DEFAULT)
+        phone.entities, _ = await phone_entities(instance, phone.entry_id)
+        # The steps come back to back, faster than a phone sends.
+        await set_rate_limit(instance, phone, 1000)
+        _PHONES[NAME] = phone
     return _PHONES[NAME]
