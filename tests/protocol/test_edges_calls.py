@@ -6,6 +6,7 @@ the mutants that remain and why they are harmless.
 
 import pytest
 
+from .machine_helpers import Phone
 from .test_bugs import RawPhone
 
 
@@ -142,3 +143,63 @@ def test_a_start_after_idle_to_busy_ended_a_dead_call_is_new() -> None:
     assert phone.send("incoming_call", "cid=5550001&remote=5550001") == (
         "ringing 5550001 None R"
     )
+
+
+def test_a_dead_call_never_connected_keeps_the_last_duration() -> None:
+    phone = RawPhone()
+    phone.send("incoming_call", "cid=c1")
+    phone.send("established", "cid=c1")
+    phone.send("terminated", "cid=c1", after=30)
+    phone.send("incoming_call", "cid=c2")  # its missed_call is lost
+    phone.send("idle_to_busy", "cid=c3", after=60)
+    assert list(phone.state.calls) == ["c3"]
+    assert phone.state.last_call_duration == 30
+
+
+def test_a_padded_call_id_is_the_call_id() -> None:
+    phone = Phone()
+    phone.send("incoming_call", " c1 ")
+    phone.send("incoming_call", "  ")
+    assert list(phone.state.calls) == ["c1", ""]
+
+
+def test_a_start_for_an_old_call_id_takes_over_the_placeholder() -> None:
+    phone = RawPhone()
+    phone.send("incoming_call", "cid=c1")
+    phone.send("terminated", "cid=c1")
+    phone.send("idle_to_busy", after=60)
+    assert phone.send("incoming_call", "cid=c1&remote=5550001") == (
+        "ringing 5550001 None R"
+    )
+    assert list(phone.state.calls) == ["c1"]
+
+
+def test_the_only_call_ends_whatever_its_state() -> None:
+    phone = RawPhone()
+    phone.send("incoming_call", "remote=5550001")
+    assert phone.send("transfer_finished") == "idle 5550001 None"
+
+
+def test_the_leg_with_the_number_wins_over_one_without() -> None:
+    phone = RawPhone()
+    phone.send("incoming_call", "remote=5550001")
+    phone.send("established")
+    phone.send("incoming_call", "remote=5550002&dr=Bob", after=30)
+    phone.send("incoming_call", after=30)  # a third call, no number
+    phone.send("missed_call", "remote=5550002")
+    assert phone.state.last_missed_name == "Bob"
+
+
+def test_a_request_with_another_number_is_another_call() -> None:
+    phone = RawPhone()
+    phone.send("incoming_call", "remote=5550001")
+    phone.send("established")
+    assert phone.send("hold", "remote=5550002", after=30) == "connected 5550001 None IH"
+    assert len(phone.state.calls) == 2
+
+
+def test_a_repeated_start_makes_its_call_the_most_recent() -> None:
+    phone = RawPhone()
+    phone.send("incoming_call", "remote=5550001")
+    assert phone.send("incoming_call", "remote=5550002") == "ringing 5550002 None R"
+    assert phone.send("incoming_call", "remote=5550001") == "ringing 5550001 None R"

@@ -64,9 +64,9 @@ def test_too_long_query_says_how_long() -> None:
 
 
 def test_truncated_value_loses_the_space_at_the_cut() -> None:
-    name = "a" * (MAX_VALUE_LENGTH - 1) + "%20b"
-    variables = parse_query(f"event=incoming_call&dr={name}").variables
-    assert variables.display_remote == "a" * (MAX_VALUE_LENGTH - 1)
+    value = "a" * (MAX_VALUE_LENGTH - 1) + "%20b"
+    variables = parse_query(f"event=registered&fw={value}").variables
+    assert variables.firmware == "a" * (MAX_VALUE_LENGTH - 1)
 
 
 def test_restore_names_what_it_dropped() -> None:

@@ -89,6 +89,7 @@ class CallBook:
                 _party(new, v)
                 self._held_back = (new, now)
                 return dead
+            self._ended.pop(cid, None)  # long ago: a new call (see above)
             key: str | None = self._take_over(cid, NOT_CONNECTED)
         else:
             key = self._same_start(v, now)
@@ -97,7 +98,6 @@ class CallBook:
         if key in calls:
             new.remote, new.remote_number = calls[key].remote, calls[key].remote_number
             new.remote_name = calls[key].remote_name
-        self._ended.pop(cid or "", None)
         self._put(key if key is not None else self._free_key(), new, v)
         return dead
 
@@ -148,7 +148,6 @@ class CallBook:
         if not calls:
             if (held := self._replay(v, now)) is None:
                 held = (v.call_id or self._free_key(), _lost(v.call_id, now))
-            self._ended.pop(held[0], None)
             self._put(*held, v)
         return dead
 

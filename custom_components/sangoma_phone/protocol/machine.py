@@ -178,8 +178,6 @@ class PhoneStateMachine:
         """Legs found over without their end: how long they lasted is unknown."""
         if any(call.connected_at is not None for call in dead):
             self.state.last_call_duration = None
-        if not self.state.calls:
-            self.state.muted = False
 
     def _timed(self, call: Call, now: datetime) -> None:
         """Record the duration of an ended call, if it had been connected."""
