@@ -62,19 +62,26 @@ async def test_editor_lists_the_phone_triggers(
     hass_instance: HassInstance, automation_phone: Phone
 ) -> None:
     """Picking the phone's device in "Add trigger" offers the phone's triggers."""
-    async with hass_instance.websocket() as ws:
-        by_device = set(
-            await ws.call(
-                "get_triggers_for_target",
-                target={"device_id": [automation_phone.device_id]},
+    # Home Assistant reads the trigger descriptions lazily (after a restart of
+    # the session's Home Assistant, the first answers may still lack them).
+    deadline = asyncio.get_running_loop().time() + 30
+    while True:
+        async with hass_instance.websocket() as ws:
+            by_device = set(
+                await ws.call(
+                    "get_triggers_for_target",
+                    target={"device_id": [automation_phone.device_id]},
+                )
             )
-        )
-        by_entity = set(
-            await ws.call(
-                "get_triggers_for_target",
-                target={"entity_id": [automation_phone.entities["phone_event"]]},
+            by_entity = set(
+                await ws.call(
+                    "get_triggers_for_target",
+                    target={"entity_id": [automation_phone.entities["phone_event"]]},
+                )
             )
-        )
+        if by_device >= PHONE_TRIGGERS or asyncio.get_running_loop().time() > deadline:
+            break
+        await asyncio.sleep(0.5)
     ours = {trigger for trigger in by_device if trigger.startswith(f"{DOMAIN}.")}
     assert ours == PHONE_TRIGGERS
     # The event entity alone offers them too (the trigger's target selector).

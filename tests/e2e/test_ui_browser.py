@@ -184,7 +184,7 @@ async def test_add_phone_and_watch_a_call(
         entries = await hass_instance.entries(api, "sangoma_phone")
     entry = next(e for e in entries if e["title"] == NAME)
     assert entry["state"] == "loaded"
-    await page.wait_for_url("**/config/devices/device/*")
+    await page.wait_for_url("**/config/devices/device/*", timeout=60_000)
     row = call_state_row(page)
     await expect(row).to_contain_text("Unknown")
 
