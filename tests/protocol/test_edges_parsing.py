@@ -207,3 +207,10 @@ def test_query_errors_say_what_was_wrong() -> None:
     with pytest.raises(QueryError) as err:
         parse_query("event=" + "x" * 70)
     assert (err.value.reason, err.value.detail) == ("unknown_event", repr("x" * 64))
+
+
+def test_number_of_a_bracketed_uri_with_a_bracket_after_it() -> None:
+    variables = parse_query(
+        "event=incoming_call&remote=%3C1002%3E;x=%22%3E%22"
+    ).variables
+    assert variables.remote_number == "1002"
