@@ -9,8 +9,8 @@ from homeassistant.helpers.network import NoURLAvailableError
 
 from .const import CONF_WEBHOOK_ID
 from .duplicates import async_merge
+from .flow_helpers import phone_urls
 from .stale_urls import async_urls_given, quiet_phones
-from .url_page import url_placeholders
 from .views import phone_base_url
 
 if TYPE_CHECKING:  # not importable on Home Assistant 2026.3
@@ -33,11 +33,10 @@ class StaleUrlsRepairFlow(RepairsFlow):
         entry = self.hass.config_entries.async_get_entry(self._entry_id)
         if entry is None:
             return self.async_abort(reason="phone_removed")
-        try:
-            placeholders = url_placeholders(
-                self.hass, entry.data[CONF_WEBHOOK_ID], entry.entry_id, entry.options
-            )
-        except NoURLAvailableError:
+        placeholders = phone_urls(
+            self.hass, entry.data[CONF_WEBHOOK_ID], entry.entry_id, entry.options
+        )
+        if placeholders is None:
             return self.async_abort(reason="no_local_url")
         return self.async_show_menu(
             step_id="init",
