@@ -27,7 +27,7 @@ def _path(name: str, phones: int, cpu: float, rps: float, p99: float) -> dict:
         "p50_ms": p99 / 2,
         "p99_ms": p99,
         "rows_per_event": cpu / 1000,
-        "events_lost": 0 if name[0] in "ci" else None,
+        "events_lost": 0 if name[0] in "cis" else None,
     }
 
 
@@ -35,6 +35,7 @@ PATHS = [
     _path("a", 20, 100.0, 5000.0, 1.0),
     _path("b", 20, 3000.0, 700.0, 8.0),
     _path("i", 20, 1000.0, 2000.0, 6.0),
+    _path("s", 20, 1100.0, 1800.0, 6.2),
     _path("c1", 1, 1500.0, 1000.0, 6.5),
     _path("c20", 20, 1250.0, 1200.0, 7.0),
     _path("c200", 200, 1400.0, 1100.0, 9.0),
@@ -66,6 +67,16 @@ def test_ratios_take_path_c_at_20_phones() -> None:
     assert ratios["p99 c-i ms"] == pytest.approx(1.0)
     # (1250 - 100) / 1.25 rows against (1000 - 100) / 1.0 row
     assert ratios["cpu/row c/i"] == pytest.approx(920 / 900)
+    # Against the integration's own states set by hand.
+    assert ratios["cpu c/s"] == pytest.approx(1250 / 1100)
+    assert ratios["rows c/s"] == pytest.approx(1.25 / 1.1)
+
+
+def test_ratios_without_the_same_states_path() -> None:
+    """A run without path s (older JSON) still gives the other ratios."""
+    ratios = report.ratios([p for p in PATHS if p["path"] != "s"])
+    assert "cpu c/s" not in ratios
+    assert ratios["cpu c/i"] == pytest.approx(1.25)
 
 
 def test_table_has_a_row_per_path() -> None:
@@ -74,5 +85,5 @@ def test_table_has_a_row_per_path() -> None:
     assert lines[0].startswith("| path | CPU/event | max req/s | p50 @100/s")
     assert len(lines) == 2 + len(PATHS)
     assert lines[2] == "| a | 100 µs | 5000 | 0.5 ms | 1.0 ms | 0.10 | - |"
-    assert lines[6].endswith("| 1.25 | 0 |")
+    assert lines[7].endswith("| 1.25 | 0 |")
     assert "cpu c/i" in report.ratio_lines(report.ratios(PATHS))

@@ -11,18 +11,21 @@ from .requests import RequestStream
 
 PHONE_EVENT = "sangoma_phone_event"
 IDEAL_EVENT = "bench_ideal_event"
+SAME_EVENT = "bench_same_event"
 # Event types each path writes to the events table (besides state_changed,
 # which the recorder keeps in the states table only).
 PATH_EVENT_TYPES = {
     "a": (),
     "b": ("automation_triggered", "call_service", "script_started"),
     "i": (IDEAL_EVENT,),
+    "s": (SAME_EVENT,),
     "c": (PHONE_EVENT,),
 }
 LABELS = {
     "a": "floor (do-nothing webhook)",
     "b": "DIY automation",
     "i": "hand-written ideal",
+    "s": "hand-written, the integration's states",
     "c": "this integration",
 }
 
@@ -31,7 +34,7 @@ LABELS = {
 class BenchPath:
     """One path: its requests, the entities it writes, what it measured."""
 
-    name: str  # a, b, i, c1, c20, c200
+    name: str  # a, b, i, s, c1, c20, c200
     stream: RequestStream
     phones: int
     entity_ids: set[str] = field(default_factory=set)
@@ -48,7 +51,7 @@ class BenchPath:
 
     @property
     def kind(self) -> str:
-        """Return a, b, i or c."""
+        """Return a, b, i, s or c."""
         return self.name[0]
 
     @property
@@ -81,7 +84,7 @@ class BenchPath:
         p99s = [percentile(r.latencies, 0.99) * 1e3 for r in self.paced]
         paced_sent = sum(r.sent for r in self.paced)
         paced_seconds = sum(r.seconds for r in self.paced)
-        expects_events = self.kind in ("c", "i")
+        expects_events = self.kind in ("c", "i", "s")
         return {
             "path": self.name,
             "label": self.label,

@@ -17,6 +17,9 @@ COLUMNS = (
     ("lost", "{:>6}", "events_lost"),
 )
 
+# Bar colours of the chart; path c (any N) is green.
+COLOURS = {"a": "#9e9e9e", "b": "#e07b39", "i": "#4c72b0", "s": "#8172b3"}
+
 
 def reference(
     paths: Sequence[Mapping[str, Any]], phones: int = 20
@@ -30,6 +33,7 @@ def ratios(paths: Sequence[Mapping[str, Any]]) -> dict[str, float]:
     """Return the ratios the targets are about, with c at 20 phones."""
     by = {p["path"]: p for p in paths}
     a, b, i, c = by["a"], by["b"], by["i"], reference(paths)
+    same = by.get("s")
 
     def div(x: float, y: float) -> float:
         return x / y if y else float("nan")
@@ -46,6 +50,16 @@ def ratios(paths: Sequence[Mapping[str, Any]]) -> dict[str, float]:
         # each path, whatever the number of rows it writes.
         "cpu/row c/i": div(
             div(c[cpu] - a[cpu], c[rows]), div(i[cpu] - a[cpu], i[rows])
+        ),
+        # Against the same states and bus event set by hand: what the
+        # entities, device, restore and checks cost, showing the same.
+        **(
+            {
+                "cpu c/s": div(c[cpu], same[cpu]),
+                "rows c/s": div(c[rows], same[rows]),
+            }
+            if same
+            else {}
         ),
         "p99 c-i ms": c["p99_ms"] - i["p99_ms"],
         "p50 c-i ms": c["p50_ms"] - i["p50_ms"],
@@ -98,8 +112,7 @@ def chart(paths: Sequence[Mapping[str, Any]], out: Path, title: str) -> None:
         ("p99 latency at paced rate (ms)", "p99_ms"),
         ("recorder rows per event", "rows_per_event"),
     )
-    colours = ["#9e9e9e" if p["path"] == "a" else "#e07b39" if p["path"] == "b"
-               else "#4c72b0" if p["path"] == "i" else "#55a868" for p in paths]  # fmt: skip
+    colours = [COLOURS.get(p["path"], "#55a868") for p in paths]
     fig, axes = plt.subplots(1, len(panels), figsize=(16, 0.5 * len(paths) + 1.8))
     for ax, (name, key) in zip(axes, panels, strict=True):
         values = [p[key] for p in paths]

@@ -11,7 +11,7 @@ from typing import Any
 
 from .hass import BenchHass, mac_of
 from .load import LoadClient, Result
-from .paths import IDEAL_EVENT, PATH_EVENT_TYPES, PHONE_EVENT, BenchPath
+from .paths import IDEAL_EVENT, PATH_EVENT_TYPES, PHONE_EVENT, SAME_EVENT, BenchPath
 from .profiling import PySpy
 from .requests import RequestStream, templates_from_provisioning
 
@@ -65,7 +65,7 @@ def build_paths(
     entities: dict[str, set[str]],
     shared: int,
 ) -> list[BenchPath]:
-    """Return the paths: a, b and i over `shared` phones' requests, then c per N."""
+    """Return the paths: a, b, i and s over `shared` phones' requests, then c per N."""
     simple = [(i, mac_of(i)) for i in range(shared)]
 
     def stream(webhook: str) -> RequestStream:
@@ -81,6 +81,7 @@ def build_paths(
             entity_ids={"input_boolean.bench_in_call", "input_text.bench_remote"},
         ),
         BenchPath("i", stream("bench_ideal"), shared, entity_prefix="bench_ideal_"),
+        BenchPath("s", stream("bench_same"), shared, entity_prefix="bench_same_"),
     ]
     for group in groups:
         paths.append(
@@ -98,10 +99,11 @@ def build_paths(
 def count_events(paths: list[BenchPath], events: list[dict[str, Any]]) -> None:
     """Add the bus events the websocket subscriber got to their paths."""
     by_entry = {entry: p for p in paths for entry in p.entry_ids}
-    ideal = next(p for p in paths if p.kind == "i")
+    by_type = {IDEAL_EVENT: "i", SAME_EVENT: "s"}
+    hand_written = {p.kind: p for p in paths if p.kind in by_type.values()}
     for event in events:
-        if event["event_type"] == IDEAL_EVENT:
-            ideal.events_received += 1
+        if (kind := by_type.get(event["event_type"])) is not None:
+            hand_written[kind].events_received += 1
         elif (path := by_entry.get(event["data"].get("entry_id"))) is not None:
             path.events_received += 1
 
@@ -222,7 +224,10 @@ async def run(args: argparse.Namespace, config_dir: Path) -> dict[str, Any]:
             hass.websocket() as ws,
             LoadClient(hass.base_url, args.connections) as client,
         ):
-            subs = [await ws.subscribe(PHONE_EVENT), await ws.subscribe(IDEAL_EVENT)]
+            subs = [
+                await ws.subscribe(event_type)
+                for event_type in (PHONE_EVENT, IDEAL_EVENT, SAME_EVENT)
+            ]
             await measure(hass, client, paths, args)
             if args.profile:
                 target = next(p for p in paths if p.name == args.profile)

@@ -25,7 +25,7 @@ async def setup_seconds(hass: BenchHass, domain: str) -> float:
     """Return Home Assistant's recorded setup time of one integration."""
     async with hass.websocket() as ws:
         timings = await ws.call("integration/setup_info")
-    return sum(t["seconds"] for t in timings if t["domain"] == domain)
+    return float(sum(t["seconds"] for t in timings if t["domain"] == domain))
 
 
 async def restart_and_measure(

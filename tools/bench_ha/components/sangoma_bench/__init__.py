@@ -4,6 +4,11 @@
 - ``bench_ideal``: a GET webhook that parses the phone's request and sets the
   visible states (in call, ringing, call state, remote number, last event)
   directly with ``hass.states.async_set``, plus one bus event (path i);
+- ``bench_same``: the same, but with the states the integration shows by
+  default (an event state with its event type; call state, in call, ringing,
+  on hold, remote number, remote name, last call duration) and a bus event
+  with every value of the query, as the integration fires (path s): the
+  integration's output without its entities, device, restore or checks;
 - services ``sangoma_bench.profile_start`` / ``profile_stop`` run cProfile in
   the event loop thread and dump the statistics to a file.
 """
@@ -11,6 +16,7 @@
 from __future__ import annotations
 
 import cProfile
+import time
 from typing import Any
 
 from aiohttp import hdrs, web
@@ -18,11 +24,14 @@ from aiohttp import hdrs, web
 from homeassistant.components import webhook
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.helpers.typing import ConfigType
+from homeassistant.util import dt as dt_util
 
 DOMAIN = "sangoma_bench"
 FLOOR_ID = "bench_floor"
 IDEAL_ID = "bench_ideal"
 IDEAL_EVENT = "bench_ideal_event"
+SAME_ID = "bench_same"
+SAME_EVENT = "bench_same_event"
 
 # event key -> (call state, in call, ringing); None keeps what was there.
 _CALL: dict[str, tuple[str, bool, bool] | None] = {
@@ -47,6 +56,10 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     )  # fmt: skip
     webhook.async_register(
         hass, DOMAIN, "ideal", IDEAL_ID, _async_ideal, local_only=True,
+        allowed_methods=methods,
+    )  # fmt: skip
+    webhook.async_register(
+        hass, DOMAIN, "same", SAME_ID, _async_same, local_only=True,
         allowed_methods=methods,
     )  # fmt: skip
     profiler: dict[str, cProfile.Profile] = {}
@@ -95,6 +108,47 @@ async def _async_ideal(
         _set(states, f"sensor.{prefix}_remote_number", number)
     _set(states, f"sensor.{prefix}_last_event", key)
     hass.bus.async_fire(IDEAL_EVENT, {"event": key, "mac": mac, "remote": remote})
+    return web.Response(text="OK\n")
+
+
+# When each phone's current call was answered (for the last call's duration).
+_ANSWERED: dict[str, float] = {}
+
+
+async def _async_same(
+    hass: HomeAssistant, webhook_id: str, request: web.Request
+) -> web.Response:
+    """Set the states the integration shows, fire its bus event, hand-written."""
+    query = request.query
+    key = query.get("event", "")
+    mac = query.get("mac", "")
+    if key not in _CALL or not mac:
+        return web.Response(status=400, text="Bad Request\n")
+    prefix = f"bench_same_{mac}"
+    states = hass.states
+    now = time.time()
+    if (call := _CALL[key]) is not None:
+        call_state, in_call, ringing = call
+        _set(states, f"sensor.{prefix}_call_state", call_state)
+        _set(states, f"binary_sensor.{prefix}_in_call", "on" if in_call else "off")
+        _set(states, f"binary_sensor.{prefix}_ringing", "on" if ringing else "off")
+        held = "on" if call_state == "held" else "off"
+        _set(states, f"binary_sensor.{prefix}_on_hold", held)
+        if key == "established":
+            _ANSWERED[mac] = now
+        elif call_state == "idle" and (answered := _ANSWERED.pop(mac, None)):
+            _set(states, f"sensor.{prefix}_last_call_duration", f"{now - answered:.0f}")
+    remote = query.get("remote", "")
+    if number := remote.removeprefix("sip:").split("@", 1)[0]:
+        _set(states, f"sensor.{prefix}_remote_number", number)
+    if name := query.get("dr", ""):
+        _set(states, f"sensor.{prefix}_remote_name", name)
+    states.async_set(
+        f"event.{prefix}_phone_event",
+        dt_util.utcnow().isoformat(timespec="milliseconds"),
+        {"event_type": key},
+    )
+    hass.bus.async_fire(SAME_EVENT, {"event": key, **query})
     return web.Response(text="OK\n")
 
 
