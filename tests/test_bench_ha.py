@@ -87,3 +87,15 @@ def test_table_has_a_row_per_path() -> None:
     assert lines[2] == "| a | 100 µs | 5000 | 0.5 ms | 1.0 ms | 0.10 | - |"
     assert lines[7].endswith("| 1.25 | 0 |")
     assert "cpu c/i" in report.ratio_lines(report.ratios(PATHS))
+
+
+def test_thread_lines_show_where_the_cpu_went() -> None:
+    """One row per path: event loop, recorder thread, the rest; 0 if unknown."""
+    paths = [
+        PATHS[0] | {"cpu_us_per_event_by_thread": {"loop": 90.4, "recorder": 10.0}},
+        PATHS[1],
+    ]
+    lines = report.thread_lines(paths).splitlines()
+    assert lines[0] == "| path | loop | recorder | other |"
+    assert lines[2] == "| a | 90 µs | 10 µs | 0 µs |"
+    assert lines[3] == "| b | 0 µs | 0 µs | 0 µs |"

@@ -127,6 +127,8 @@ def main(argv: list[str]) -> int:
     }
     print()
     print(report.table(data["paths"], args.rate))
+    print("\nCPU per event by thread (gross, over the bursts):")
+    print(report.thread_lines(data["paths"]))
     print(f"\nratios (c at {ratios['c_phones']} phones):")
     print(report.ratio_lines(ratios))
     print(f"\nrecorded event types: {data['recorded_event_types']}")

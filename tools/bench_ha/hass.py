@@ -77,6 +77,10 @@ sangoma_bench:
 """
 
 
+# The thread groups of cpu_by_thread.
+THREAD_GROUPS = ("loop", "recorder", "other")
+
+
 @dataclass(kw_only=True)
 class BenchHass(HassInstance):
     """The E2E harness's Home Assistant with the benchmark's configuration."""
@@ -104,6 +108,31 @@ class BenchHass(HassInstance):
         stat = Path(f"/proc/{self.pid}/stat").read_text()
         fields = stat.rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+    def cpu_by_thread(self) -> dict[str, float]:
+        """Return the CPU seconds of the event loop, the recorder and the rest.
+
+        The loop is the main thread; the recorder thread is named "Recorder";
+        everything else (executor, database workers) is "other". A thread that
+        ended since takes its time with it: compare over short spans only.
+        """
+        result = dict.fromkeys(THREAD_GROUPS, 0.0)
+        for task in Path(f"/proc/{self.pid}/task").iterdir():
+            try:
+                stat = (task / "stat").read_text()
+            except FileNotFoundError:  # the thread ended meanwhile
+                continue
+            name, fields = stat.split("(", 1)[1].rsplit(")", 1)
+            numbers = fields.split()
+            group = (
+                "loop"
+                if task.name == str(self.pid)
+                else "recorder"
+                if name.startswith("Recorder")
+                else "other"
+            )
+            result[group] += (int(numbers[11]) + int(numbers[12])) / CLK_TCK
+        return result
 
     def rss_bytes(self) -> int:
         """Return the resident set size of the process."""

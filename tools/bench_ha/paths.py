@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
@@ -46,6 +47,8 @@ class BenchPath:
     cpu_gross_seconds: float = 0.0  # as read, idle included
     cpu_wall_seconds: float = 0.0  # bursts and the waits for quiet after them
     idle_rate: float = 0.0  # CPU seconds per second when idle
+    # Gross CPU seconds over the bursts by thread group (loop, recorder, other).
+    cpu_threads: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     accepted_total: int = 0  # every accepted request (warm-up, bursts, paced)
     events_received: int = 0
 
@@ -95,6 +98,11 @@ class BenchPath:
             "p99_ms": median(p99s),
             "rounds": {"max_rps": rates, "p50_ms": p50s, "p99_ms": p99s},
             "cpu_us_per_event": self.cpu_seconds / accepted * 1e6 if accepted else 0.0,
+            # Where the CPU went, per event (gross: idle included).
+            "cpu_us_per_event_by_thread": {
+                group: seconds / accepted * 1e6 if accepted else 0.0
+                for group, seconds in self.cpu_threads.items()
+            },
             "cpu": {
                 "net_s": self.cpu_seconds,
                 "gross_s": self.cpu_gross_seconds,

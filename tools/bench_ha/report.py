@@ -83,6 +83,16 @@ def table(paths: Sequence[Mapping[str, Any]], rate: float) -> str:
     return "\n".join(lines)
 
 
+def thread_lines(paths: Sequence[Mapping[str, Any]]) -> str:
+    """Return where each path's CPU went: event loop, recorder thread, rest."""
+    lines = ["| path | loop | recorder | other |", "|---|---|---|---|"]
+    for path in paths:
+        threads = path.get("cpu_us_per_event_by_thread") or {}
+        cells = [f"{threads.get(g, 0.0):.0f} µs" for g in ("loop", "recorder", "other")]
+        lines.append(f"| {path['label']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def ratio_lines(values: Mapping[str, float]) -> str:
     """Return the ratios, one per line."""
     return "\n".join(

@@ -167,9 +167,12 @@ async def measure(
         for path in paths[shift:] + paths[:shift]:
             await hass.wait_quiet(idle)
             cpu, started = hass.cpu_seconds(), time.monotonic()
+            threads = hass.cpu_by_thread()
             burst = await client.burst(path.stream.take(per_round))
             await hass.wait_quiet(idle)
             gross, wall = hass.cpu_seconds() - cpu, time.monotonic() - started
+            for group, seconds in hass.cpu_by_thread().items():
+                path.cpu_threads[group] += seconds - threads[group]
             path.cpu_seconds += gross - idle * wall
             path.cpu_gross_seconds += gross
             path.cpu_wall_seconds += wall
