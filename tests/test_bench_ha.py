@@ -4,12 +4,13 @@ The benchmark itself (scripts/bench --ha) runs a real Home Assistant and is
 not part of the test suite; these check only what it computes and prints.
 """
 
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from custom_components.sangoma_phone.protocol import event_urls, provisioning_xml
-from tools.bench_ha import report
+from tools.bench_ha import profiling, report, scale
 from tools.bench_ha.requests import (
     CALL_CYCLE,
     RequestStream,
@@ -99,3 +100,70 @@ def test_thread_lines_show_where_the_cpu_went() -> None:
     assert lines[0] == "| path | loop | recorder | other |"
     assert lines[2] == "| a | 90 µs | 10 µs | 0 µs |"
     assert lines[3] == "| b | 0 µs | 0 µs | 0 µs |"
+
+
+def _scale_figures(rss: float, per_phone: float, per_added: float) -> dict:
+    return {
+        "add_ms_per_phone": 20.0,
+        "running_s": 9.0,
+        "running_extra_s": 3.0,
+        "setup_s": 0.4,
+        "rss_mb": rss,
+        "rss_kb_per_phone": per_phone,
+        "rss_kb_per_added_phone": per_added,
+    }
+
+
+def test_scale_table_shows_rss_per_phone_and_per_added_phone() -> None:
+    """Both RSS figures per phone, and their ratios against the stand-in."""
+    data: dict = {"counts": [200, 1000]}
+    for domain, scale_by in (("sangoma_phone", 1.0), ("sangoma_standin", 1.25)):
+        data[domain] = {
+            "0": {"running_s": 6.0, "rss_mb": 250.0},
+            "200": _scale_figures(300.0, 256 * scale_by, 256 * scale_by),
+            "1000": _scale_figures(480.0, 236 * scale_by, 231 * scale_by),
+        }
+    for count in (200, 1000):
+        data[f"rss_ratio_{count}"] = 0.8
+        data[f"rss_added_ratio_{count}"] = 0.8
+    lines = scale.table(data).splitlines()
+    assert lines[0].endswith("| RSS per phone | per added phone |")
+    assert lines[4] == (
+        "| this integration | 1000 | 20 ms | 9.0 s | +3.0 s | 0.40 s | 480 MB "
+        "| 236 KB | 231 KB |"
+    )
+    assert "RSS per added phone, integration / stand-in: 200: 0.80, 1000: 0.80" in (
+        lines
+    )
+
+
+def test_py_spy_summary_splits_loop_and_recorder(tmp_path: Path) -> None:
+    """Loop samples go to the integration's frames; recorder samples to its jobs;
+    idle samples of either thread count nowhere."""
+    loop = "thread (1): MainThread;run (asyncio/base_events.py:1)"
+    handler = "SangomaPhone._accept (sangoma_phone/phone.py:234)"
+    recorder = (
+        "thread (2): Recorder;Thread._bootstrap (threading.py:1);"
+        "Recorder.run (homeassistant/components/recorder/core.py:1);"
+        "Recorder._run_event_loop (homeassistant/components/recorder/core.py:2)"
+    )
+    lookup = "EventDataManager._load_from_hashes (recorder/event_data.py:86)"
+    commit = "Recorder._commit_event_session (recorder/core.py:9)"
+    raw = tmp_path / "profile.collapsed"
+    raw.write_text(
+        f"{loop};{handler};parse_query (sangoma_phone/protocol/query.py:132) 3\n"
+        f"{loop};select (selectors.py:452) 50\n"
+        f"{recorder};{lookup} 4\n"
+        f"{recorder};{commit} 2\n"
+        f"{recorder} 40\n"
+    )
+    summary = profiling.summarize_collapsed(raw)
+    assert summary["loop_busy_samples"] == 3
+    assert summary["integration_frames"] == [
+        ("sangoma_phone/protocol/query.py:parse_query", 3)
+    ]
+    assert summary["recorder_busy_samples"] == 6
+    assert dict(summary["recorder_jobs"]) == {
+        "looking up new event data (SELECT by hash)": 4,
+        "committing the rows (ORM flush)": 2,
+    }

@@ -69,7 +69,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--restarts",
         type=int,
-        default=2,
+        default=3,
         help="--scale: restarts per count, the fastest counts",
     )
     parser.add_argument(

@@ -21,6 +21,23 @@ from typing import Any
 INTEGRATION = "sangoma_phone/"  # py-spy shows module paths from the package
 LOOP_THREAD = "MainThread"
 IDLE_LEAF = "select (selectors.py"
+# The recorder's thread runs Recorder.run; its idle samples end in the loop
+# that waits for the queue.
+RECORDER_THREAD = "Recorder.run ("
+RECORDER_IDLE_LEAF = "Recorder._run_event_loop ("
+RECORDER_JOBS = {
+    "looking up new event data (SELECT by hash)": "EventDataManager._load_from_hashes (",
+    "looking up new state attributes (SELECT by hash)": (
+        "StateAttributesManager._load_from_hashes ("
+    ),
+    "committing the rows (ORM flush)": "Recorder._commit_event_session (",
+    "turning state changes into rows": (
+        "Recorder._process_state_changed_event_into_session ("
+    ),
+    "turning other events into rows": (
+        "Recorder._process_non_state_changed_event_into_session ("
+    ),
+}
 
 
 def print_cprofile(path: Path, lines: int = 25) -> None:
@@ -66,14 +83,24 @@ def _frames(line: str) -> tuple[list[str], int]:
 
 def summarize_collapsed(path: Path, top: int = 15) -> dict[str, Any]:
     """Return event-loop sample counts: busy, in the integration, per innermost
-    integration frame, and per first frame below it (what it calls into)."""
-    busy = in_integration = 0
+    integration frame, and per first frame below it (what it calls into);
+    and the recorder thread's busy samples in each of its main jobs."""
+    busy = in_integration = recorder_busy = 0
     own: Counter[str] = Counter()
     callee: Counter[str] = Counter()
+    recorder: Counter[str] = Counter()
     for line in path.read_text().splitlines():
         if not line.strip():
             continue
         frames, count = _frames(line)
+        if any(RECORDER_THREAD in f for f in frames[:4]):
+            if RECORDER_IDLE_LEAF in frames[-1]:
+                continue  # waiting for the next event
+            recorder_busy += count
+            for job, marker in RECORDER_JOBS.items():
+                if any(marker in f for f in frames):
+                    recorder[job] += count
+            continue
         if LOOP_THREAD not in frames[0] or IDLE_LEAF in frames[-1]:
             continue
         busy += count
@@ -90,6 +117,8 @@ def summarize_collapsed(path: Path, top: int = 15) -> dict[str, Any]:
         "integration_samples": in_integration,
         "integration_frames": own.most_common(top),
         "integration_calls": callee.most_common(top),
+        "recorder_busy_samples": recorder_busy,
+        "recorder_jobs": recorder.most_common(),
     }
 
 
@@ -112,3 +141,10 @@ def print_summary(summary: dict[str, Any]) -> None:
         print(f"\n--- py-spy: {key.replace('_', ' ')} (% of loop busy samples) ---")
         for name, n in summary[key]:
             print(f"{n:7d} {n / busy * 100:5.1f} %  {name}")
+    recorder = summary.get("recorder_busy_samples") or 1
+    print(
+        f"\n--- py-spy: recorder thread busy in {recorder} samples; "
+        "its jobs (% of them, a sample may be in two) ---"
+    )
+    for name, n in summary.get("recorder_jobs", []):
+        print(f"{n:7d} {n / recorder * 100:5.1f} %  {name}")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 from collections import Counter
 from pathlib import Path
 import sqlite3
 import time
 from typing import Any
+
+from custom_components.sangoma_phone.const import STORAGE_SAVE_DELAY
 
 from .hass import BenchHass, mac_of
 from .load import LoadClient, Result
@@ -20,6 +23,8 @@ DOMAIN = "sangoma_phone"
 
 # Requests a second each benchmark phone accepts (the options flow's maximum).
 BENCH_RATE_LIMIT = 1000
+# How long after a phone's first change its state is surely saved.
+SAVE_WAIT = STORAGE_SAVE_DELAY + 1.0
 
 
 async def add_phones(
@@ -108,17 +113,27 @@ def count_events(paths: list[BenchPath], events: list[dict[str, Any]]) -> None:
             path.events_received += 1
 
 
-def recorder_rows(db: Path, paths: list[BenchPath]) -> dict[str, dict[str, Any]]:
-    """Return the states and events rows of each path, read from the database."""
+def recorder_rows(
+    db: Path, paths: list[BenchPath], since: float
+) -> dict[str, dict[str, Any]]:
+    """Return the states and events rows of each path, read from the database.
+
+    Only rows written from `since` (a Unix time) on count: what the phones'
+    requests wrote, not the entities' first states or a reload at setup.
+    """
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         states = conn.execute(
             "SELECT m.entity_id, COUNT(*), COUNT(DISTINCT s.attributes_id) FROM states s "
-            "JOIN states_meta m ON s.metadata_id = m.metadata_id GROUP BY m.entity_id"
+            "JOIN states_meta m ON s.metadata_id = m.metadata_id "
+            "WHERE s.last_updated_ts >= ? GROUP BY m.entity_id",
+            (since,),
         ).fetchall()
         events = dict(
             conn.execute(
                 "SELECT t.event_type, COUNT(*) FROM events e JOIN event_types t "
-                "ON e.event_type_id = t.event_type_id GROUP BY t.event_type"
+                "ON e.event_type_id = t.event_type_id WHERE e.time_fired_ts >= ? "
+                "GROUP BY t.event_type",
+                (since,),
             ).fetchall()
         )
     kind_accepted = Counter[str]()
@@ -166,9 +181,19 @@ async def measure(
         shift = round_no % len(paths)
         for path in paths[shift:] + paths[:shift]:
             await hass.wait_quiet(idle)
+            first_change = time.monotonic()
+            paced = await client.paced(path.stream.take(paced_round), args.rate)
+            path.paced.append(paced)
+            path.count(paced)
             cpu, started = hass.cpu_seconds(), time.monotonic()
             threads = hass.cpu_by_thread()
             burst = await client.burst(path.stream.take(per_round))
+            if path.kind == "c":
+                # The phones save their state STORAGE_SAVE_DELAY after their
+                # first change (the paced requests): that save is this path's.
+                await asyncio.sleep(
+                    max(0.0, first_change + SAVE_WAIT - time.monotonic())
+                )
             await hass.wait_quiet(idle)
             gross, wall = hass.cpu_seconds() - cpu, time.monotonic() - started
             for group, seconds in hass.cpu_by_thread().items():
@@ -178,9 +203,6 @@ async def measure(
             path.cpu_wall_seconds += wall
             path.bursts.append(burst)
             path.count(burst)
-            paced = await client.paced(path.stream.take(paced_round), args.rate)
-            path.paced.append(paced)
-            path.count(paced)
             print(
                 f"round {round_no + 1}/{args.rounds} {path.name:>5}: "
                 f"{burst.rate:7.0f} req/s, paced p99 "
@@ -231,6 +253,8 @@ async def run(args: argparse.Namespace, config_dir: Path) -> dict[str, Any]:
                 await ws.subscribe(event_type)
                 for event_type in (PHONE_EVENT, IDEAL_EVENT, SAME_EVENT)
             ]
+            await hass.wait_quiet()
+            since = time.time()  # rows from here on are the requests'
             await measure(hass, client, paths, args)
             if args.profile:
                 target = next(p for p in paths if p.name == args.profile)
@@ -242,7 +266,7 @@ async def run(args: argparse.Namespace, config_dir: Path) -> dict[str, Any]:
             raise RuntimeError(f"hass exited with {code}:\n{hass.log_tail()}")
     finally:
         hass.stop()
-    rows = recorder_rows(config_dir / "home-assistant_v2.db", paths)
+    rows = recorder_rows(config_dir / "home-assistant_v2.db", paths, since)
     return {
         "paths": [p.summary(rows[p.name]) for p in paths],
         "recorded_event_types": rows["_event_types"]["events"],

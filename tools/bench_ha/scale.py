@@ -57,7 +57,7 @@ async def measure_domain(
         base = await restart_and_measure(hass, domain, restarts)
         result["0"] = base
         print(f"{domain}: no phone: {base}", flush=True)
-        added = 0
+        added, previous_rss = 0, base["rss_mb"]
         for count in sorted(counts):
             started, previous = time.monotonic(), added
             while added < count:
@@ -74,7 +74,13 @@ async def measure_domain(
                 "rss_kb_per_phone": (figures["rss_mb"] - base["rss_mb"])
                 * 1024
                 / phones,
+                # Over the phones added since the last count only: what each
+                # more phone costs, without the modules loaded for the first.
+                "rss_kb_per_added_phone": (figures["rss_mb"] - previous_rss)
+                * 1024
+                / max(1, count - previous),
             }
+            previous_rss = figures["rss_mb"]
             result[str(count)] = figures
             print(f"{domain}: {count} phones: {figures}", flush=True)
     finally:
@@ -90,9 +96,13 @@ async def run(args: argparse.Namespace, config_dir: Path) -> dict[str, Any]:
             domain, args.phones, config_dir / domain, args.restarts
         )
     for count in args.phones:
-        phone = data["sangoma_phone"][str(count)]["rss_kb_per_phone"]
-        stand_in = data["sangoma_standin"][str(count)]["rss_kb_per_phone"]
-        data[f"rss_ratio_{count}"] = phone / stand_in if stand_in else float("nan")
+        for key, name in (
+            ("rss_kb_per_phone", "rss_ratio"),
+            ("rss_kb_per_added_phone", "rss_added_ratio"),
+        ):
+            phone = data["sangoma_phone"][str(count)][key]
+            stand_in = data["sangoma_standin"][str(count)][key]
+            data[f"{name}_{count}"] = phone / stand_in if stand_in else float("nan")
     return data
 
 
@@ -100,14 +110,14 @@ def table(data: dict[str, Any]) -> str:
     """Return the scale figures as Markdown."""
     lines = [
         "| integration | phones | add via flow | to RUNNING | vs no phone "
-        "| setup (HA timing) | RSS | RSS per phone |",
-        "|---|---|---|---|---|---|---|---|",
+        "| setup (HA timing) | RSS | RSS per phone | per added phone |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for domain, label in DOMAINS.items():
         base = data[domain]["0"]
         lines.append(
             f"| {label} | 0 | - | {base['running_s']:.1f} s | - "
-            f"| - | {base['rss_mb']:.0f} MB | - |"
+            f"| - | {base['rss_mb']:.0f} MB | - | - |"
         )
         for count in data["counts"]:
             f = data[domain][str(count)]
@@ -115,10 +125,15 @@ def table(data: dict[str, Any]) -> str:
                 f"| {label} | {count} | {f['add_ms_per_phone']:.0f} ms "
                 f"| {f['running_s']:.1f} s | {f['running_extra_s']:+.1f} s "
                 f"| {f['setup_s']:.2f} s | {f['rss_mb']:.0f} MB "
-                f"| {f['rss_kb_per_phone']:.0f} KB |"
+                f"| {f['rss_kb_per_phone']:.0f} KB "
+                f"| {f['rss_kb_per_added_phone']:.0f} KB |"
             )
-    ratios = ", ".join(
-        f"{count}: {data[f'rss_ratio_{count}']:.2f}" for count in data["counts"]
-    )
-    lines.append(f"\nRSS per phone, integration / stand-in: {ratios}")
+    for name, what in (
+        ("rss_ratio", "per phone"),
+        ("rss_added_ratio", "per added phone"),
+    ):
+        ratios = ", ".join(
+            f"{count}: {data[f'{name}_{count}']:.2f}" for count in data["counts"]
+        )
+        lines.append(f"\nRSS {what}, integration / stand-in: {ratios}")
     return "\n".join(lines)

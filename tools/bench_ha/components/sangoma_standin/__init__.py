@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from custom_components.sangoma_phone.binary_sensor import BINARY_SENSORS, DND
+from custom_components.sangoma_phone.button import RESET_MISSED_CALLS
+from custom_components.sangoma_phone.event import PHONE_EVENT
+from custom_components.sangoma_phone.sensor import SENSORS
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity import Entity, EntityDescription
 
 DOMAIN = "sangoma_standin"
 PLATFORMS = [
@@ -23,22 +27,16 @@ PLATFORMS = [
     Platform.SENSOR,
     Platform.SWITCH,
 ]
-# The same entity set as a phone (keys, per platform); ip_address is disabled
-# by default there too.
-ENTITIES: dict[str, tuple[str, ...]] = {
-    "binary_sensor": (
-        "in_call", "ringing", "off_hook", "registered", "on_hold", "muted",
-        "always_forward", "busy_forward", "no_answer_forward",
-    ),
-    "event": ("phone_event",),
-    "sensor": (
-        "call_state", "remote_number", "remote_name", "last_event",
-        "missed_calls", "last_call_duration", "ip_address",
-    ),
-    "switch": ("dnd",),
-    "button": ("reset_missed_calls",),
-}  # fmt: skip
-DISABLED = frozenset({"ip_address"})
+# A phone's entities as the integration describes them (a phone without web
+# access, as the benchmark adds them: DND is a binary sensor, no switch), with
+# their device classes, categories and what is disabled by default.
+ENTITIES: dict[str, tuple[EntityDescription, ...]] = {
+    "binary_sensor": (*BINARY_SENSORS, DND),
+    "button": (RESET_MISSED_CALLS,),
+    "event": (PHONE_EVENT,),
+    "sensor": SENSORS,
+    "switch": (),
+}
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
@@ -65,14 +63,18 @@ class StandInEntity(Entity):
     _attr_has_entity_name = True
     _attr_should_poll = False
 
-    def __init__(self, entry: ConfigEntry, key: str) -> None:
+    def __init__(self, entry: ConfigEntry, description: EntityDescription) -> None:
         """Attach to the entry's device."""
-        self._attr_unique_id = f"{entry.entry_id}_{key}"
-        self._attr_name = key.replace("_", " ").capitalize()
+        self.entity_description = description
+        self._attr_unique_id = f"{entry.entry_id}_{description.key}"
+        # The stand-in has no translations: a plain name.
+        self._attr_name = description.key.replace("_", " ").capitalize()
         self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, entry.entry_id)})
-        self._attr_entity_registry_enabled_default = key not in DISABLED
 
 
 def entities(entry: ConfigEntry, platform: str, cls: type[Entity]) -> list[Any]:
     """Return the platform's stand-in entities."""
-    return [cls(entry, key) for key in ENTITIES[platform]]  # type: ignore[call-arg]
+    return [
+        cls(entry, description)  # type: ignore[call-arg]
+        for description in ENTITIES[platform]
+    ]

@@ -18,9 +18,4 @@ async def async_setup_entry(
 
 
 class StandIn(StandInEntity, EventEntity):
-    """A stand-in entity."""
-
-    def __init__(self, entry: ConfigEntry, key: str) -> None:
-        """Offer one event type."""
-        super().__init__(entry, key)
-        self._attr_event_types = ["incoming_call"]
+    """A stand-in entity (its event types come with its description)."""
