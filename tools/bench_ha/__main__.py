@@ -82,8 +82,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--py-spy",
         metavar="BIN",
+        nargs="?",
+        const=str(Path(sys.executable).parent / "py-spy"),
         default=None,
-        help="profile with this py-spy binary instead of cProfile",
+        help="profile with py-spy (.venv's, or this binary) instead of cProfile",
     )
     parser.add_argument("--out", type=Path, default=ROOT / ".bench")
     parser.add_argument("--chart", type=Path, default=ROOT / "docs" / "bench-ha.png")
