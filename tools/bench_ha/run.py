@@ -215,11 +215,20 @@ async def measure(
 async def profile(
     hass: BenchHass, client: LoadClient, path: BenchPath, args: argparse.Namespace
 ) -> Result:
-    """Run one burst of a path under py-spy (if given) or cProfile."""
+    """Run one burst of a path under py-spy (if given) or cProfile.
+
+    py-spy samples every thread until the work the burst caused is done too:
+    the recorder's backlog and commits, and (path c) the phones' saves.
+    """
     urls = path.stream.take(args.profile_requests)
     if args.py_spy:
         async with PySpy(args.py_spy, hass.pid, args.profile_out):
-            return await client.burst(urls)
+            started = time.monotonic()
+            result = await client.burst(urls)
+            if path.kind == "c":
+                await asyncio.sleep(max(0.0, started + SAVE_WAIT - time.monotonic()))
+            await hass.wait_quiet()
+            return result
     async with hass.api() as api:
         await api.post("/api/services/sangoma_bench/profile_start", {})
         result = await client.burst(urls)
