@@ -167,3 +167,12 @@ def test_py_spy_summary_splits_loop_and_recorder(tmp_path: Path) -> None:
         "looking up new event data (SELECT by hash)": 4,
         "committing the rows (ORM flush)": 2,
     }
+
+
+def test_thread_share_line_gives_each_groups_share() -> None:
+    """The profiled burst's CPU per thread group, in seconds and shares."""
+    line = profiling.thread_share_line({"loop": 1.0, "recorder": 3.0, "other": 0.0})
+    assert line.strip() == (
+        "CPU while profiled, by thread (from /proc): loop 1.00 s (25 %), "
+        "recorder 3.00 s (75 %), other 0.00 s (0 %)"
+    )

@@ -150,6 +150,8 @@ def main(argv: list[str]) -> int:
         profiling.print_summary(summary)
     elif args.profile:
         profiling.print_cprofile(args.profile_out)
+    if args.profile:
+        print(profiling.thread_share_line(data["profile_cpu_by_thread"]))
     return 0
 
 

@@ -138,7 +138,7 @@ class BenchHass(HassInstance):
         """Return the resident set size of the process."""
         return int(Path(f"/proc/{self.pid}/statm").read_text().split()[1]) * PAGE
 
-    async def idle_rate(self, windows: int = 4, seconds: float = 1.0) -> float:
+    async def idle_rate(self, windows: int = 3, seconds: float = 5.0) -> float:
         """Return the CPU seconds per second the process uses when idle.
 
         The lowest of a few windows: a periodic job in one of them is no idle.

@@ -20,7 +20,8 @@ PATH_EVENT_TYPES = {
     "b": ("automation_triggered", "call_service", "script_started"),
     "i": (IDEAL_EVENT,),
     "s": (SAME_EVENT,),
-    "c": (PHONE_EVENT,),
+    # The device's model, firmware and address, set by a phone's first request.
+    "c": (PHONE_EVENT, "device_registry_updated"),
 }
 LABELS = {
     "a": "floor (do-nothing webhook)",

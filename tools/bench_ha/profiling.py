@@ -148,3 +148,14 @@ def print_summary(summary: dict[str, Any]) -> None:
     )
     for name, n in summary.get("recorder_jobs", []):
         print(f"{n:7d} {n / recorder * 100:5.1f} %  {name}")
+
+
+def thread_share_line(seconds: dict[str, float]) -> str:
+    """Return how the CPU of the profiled burst split between thread groups
+    (from /proc: the shares to read the per-thread samples with)."""
+    total = sum(seconds.values()) or 1.0
+    shares = ", ".join(
+        f"{group} {value:.2f} s ({value / total * 100:.0f} %)"
+        for group, value in seconds.items()
+    )
+    return f"\nCPU while profiled, by thread (from /proc): {shares}"

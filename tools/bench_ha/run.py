@@ -172,7 +172,7 @@ async def measure(
     for path in paths:
         path.count(await client.burst(path.stream.take(max(args.warmup, path.phones))))
     idle = await hass.idle_rate()
-    print(f"idle CPU of Home Assistant: {idle * 100:.1f} % of a core", flush=True)
+    print(f"idle CPU of Home Assistant: {idle * 100:.2f} % of a core", flush=True)
     for path in paths:
         path.idle_rate = idle
     per_round = max(1, args.requests // args.rounds)
@@ -181,7 +181,6 @@ async def measure(
         shift = round_no % len(paths)
         for path in paths[shift:] + paths[:shift]:
             await hass.wait_quiet(idle)
-            first_change = time.monotonic()
             paced = await client.paced(path.stream.take(paced_round), args.rate)
             path.paced.append(paced)
             path.count(paced)
@@ -189,11 +188,9 @@ async def measure(
             threads = hass.cpu_by_thread()
             burst = await client.burst(path.stream.take(per_round))
             if path.kind == "c":
-                # The phones save their state STORAGE_SAVE_DELAY after their
-                # first change (the paced requests): that save is this path's.
-                await asyncio.sleep(
-                    max(0.0, first_change + SAVE_WAIT - time.monotonic())
-                )
+                # A phone saves its state at most STORAGE_SAVE_DELAY after its
+                # last change: the saves of this round are this path's.
+                await asyncio.sleep(SAVE_WAIT)
             await hass.wait_quiet(idle)
             gross, wall = hass.cpu_seconds() - cpu, time.monotonic() - started
             for group, seconds in hass.cpu_by_thread().items():
@@ -214,28 +211,31 @@ async def measure(
 
 async def profile(
     hass: BenchHass, client: LoadClient, path: BenchPath, args: argparse.Namespace
-) -> Result:
-    """Run one burst of a path under py-spy (if given) or cProfile.
+) -> tuple[Result, dict[str, float]]:
+    """Run one burst of a path under py-spy (if given) or cProfile; return it
+    and the CPU seconds each thread group used meanwhile.
 
     py-spy samples every thread until the work the burst caused is done too:
     the recorder's backlog and commits, and (path c) the phones' saves.
     """
     urls = path.stream.take(args.profile_requests)
+    before = hass.cpu_by_thread()
     if args.py_spy:
         async with PySpy(args.py_spy, hass.pid, args.profile_out):
-            started = time.monotonic()
             result = await client.burst(urls)
             if path.kind == "c":
-                await asyncio.sleep(max(0.0, started + SAVE_WAIT - time.monotonic()))
+                await asyncio.sleep(SAVE_WAIT)
             await hass.wait_quiet()
-            return result
+        after = hass.cpu_by_thread()
+        return result, {group: after[group] - before[group] for group in after}
     async with hass.api() as api:
         await api.post("/api/services/sangoma_bench/profile_start", {})
         result = await client.burst(urls)
         await api.post(
             "/api/services/sangoma_bench/profile_stop", {"path": str(args.profile_out)}
         )
-    return result
+    after = hass.cpu_by_thread()
+    return result, {group: after[group] - before[group] for group in after}
 
 
 async def run(args: argparse.Namespace, config_dir: Path) -> dict[str, Any]:
@@ -265,9 +265,11 @@ async def run(args: argparse.Namespace, config_dir: Path) -> dict[str, Any]:
             await hass.wait_quiet()
             since = time.time()  # rows from here on are the requests'
             await measure(hass, client, paths, args)
+            profile_threads: dict[str, float] = {}
             if args.profile:
                 target = next(p for p in paths if p.name == args.profile)
-                target.count(await profile(hass, client, target, args))
+                result, profile_threads = await profile(hass, client, target, args)
+                target.count(result)
                 await hass.wait_quiet()
             count_events(paths, [e for sub in subs for e in ws.drain(sub)])
         code = hass.stop()
@@ -279,6 +281,8 @@ async def run(args: argparse.Namespace, config_dir: Path) -> dict[str, Any]:
     return {
         "paths": [p.summary(rows[p.name]) for p in paths],
         "recorded_event_types": rows["_event_types"]["events"],
+        # CPU seconds of each thread group while the profiled burst ran.
+        "profile_cpu_by_thread": profile_threads,
         "phones_added_seconds": add_seconds,
         "phones_added": sum(args.phones),
     }
