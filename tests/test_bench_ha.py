@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from custom_components.sangoma_phone.protocol import event_urls, provisioning_xml
-from tools.bench_ha import profiling, report, scale
+from tools.bench_ha import __main__ as bench_main, profiling, report, scale
 from tools.bench_ha.requests import (
     CALL_CYCLE,
     RequestStream,
@@ -176,3 +176,40 @@ def test_thread_share_line_gives_each_groups_share() -> None:
         "CPU while profiled, by thread (from /proc): loop 1.00 s (25 %), "
         "recorder 3.00 s (75 %), other 0.00 s (0 %)"
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["--profile", "c7"],
+            "--profile: no path 'c7' (one of a, b, i, s, c1, c20, c200)",
+        ),
+        (["--phones", "7", "--profile", "c20"], "(one of a, b, i, s, c7)"),
+        (
+            ["--profile", "c20", "--py-spy", "/nonexistent/py-spy"],
+            "--py-spy: no py-spy",
+        ),
+    ],
+)
+def test_options_refused_before_home_assistant_starts(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A path to profile that the run will not have, or a missing py-spy, is
+    refused at once, not after minutes of measuring."""
+    with pytest.raises(SystemExit):
+        bench_main.parse_args(argv)
+    assert message in capsys.readouterr().err
+
+
+def test_profile_options_accepted(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A path of the run, and a py-spy binary that exists."""
+    monkeypatch.setattr(bench_main, "free_port", lambda: 8123)  # no socket here
+    binary = tmp_path / "py-spy"
+    binary.touch()
+    args = bench_main.parse_args(["--profile", "s", "--py-spy", str(binary)])
+    assert args.profile == "s"
+    assert args.py_spy == str(binary)
+    assert args.profile_out.name == "profile-s.collapsed"

@@ -93,6 +93,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true", help="keep hass's config dir")
     args = parser.parse_args(argv)
     args.phones = args.phones or ([200, 1000] if args.scale else [1, 20, 200])
+    names = ["a", "b", "i", "s", *(f"c{n}" for n in args.phones)]
+    if args.profile is not None and args.profile not in names:
+        parser.error(f"--profile: no path {args.profile!r} (one of {', '.join(names)})")
+    if args.py_spy and not Path(args.py_spy).is_file():
+        parser.error(f"--py-spy: no py-spy at {args.py_spy} (run scripts/setup)")
     args.port = free_port()
     suffix = "collapsed" if args.py_spy else "pstats"
     args.profile_out = args.out / f"profile-{args.profile}.{suffix}"
