@@ -24,8 +24,25 @@ from . import profiling, report, run, scale
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _positive(text: str) -> int:
+    """A count of at least 1."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not at least 1")
+    return value
+
+
+def _rate(text: str) -> float:
+    """A rate above 0."""
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{value} is not above 0")
+    return value
+
+
 def _counts(text: str) -> list[int]:
-    return [int(n) for n in text.split(",") if n]
+    """Phone counts, comma-separated, each at least 1."""
+    return [_positive(n) for n in text.split(",") if n]
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -42,33 +59,35 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument(
         "--requests",
-        type=int,
+        type=_positive,
         default=4000,
         help="burst requests per path, over all rounds (default 4000)",
     )
     parser.add_argument(
         "--paced",
-        type=int,
+        type=_positive,
         default=1000,
         help="paced requests per path, over all rounds (default 1000)",
     )
-    parser.add_argument("--rate", type=float, default=100.0, help="paced rate, req/s")
-    parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds")
+    parser.add_argument("--rate", type=_rate, default=100.0, help="paced rate, req/s")
     parser.add_argument(
-        "--connections", type=int, default=16, help="requests in flight"
+        "--rounds", type=_positive, default=4, help="interleaved rounds"
     )
     parser.add_argument(
-        "--warmup", type=int, default=100, help="warm-up requests per path"
+        "--connections", type=_positive, default=16, help="requests in flight"
+    )
+    parser.add_argument(
+        "--warmup", type=_positive, default=100, help="warm-up requests per path"
     )
     parser.add_argument(
         "--shared-phones",
-        type=int,
+        type=_positive,
         default=20,
         help="phones whose requests paths a, b and i get",
     )
     parser.add_argument(
         "--restarts",
-        type=int,
+        type=_positive,
         default=3,
         help="--scale: restarts per count, the fastest counts",
     )
@@ -78,7 +97,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=None,
         help="also profile one burst of a path (e.g. c20) with cProfile",
     )
-    parser.add_argument("--profile-requests", type=int, default=2000)
+    parser.add_argument("--profile-requests", type=_positive, default=2000)
     parser.add_argument(
         "--py-spy",
         metavar="BIN",
