@@ -190,13 +190,17 @@ def test_thread_share_line_gives_each_groups_share() -> None:
             ["--profile", "c20", "--py-spy", "/nonexistent/py-spy"],
             "--py-spy: no py-spy",
         ),
+        (["--rounds", "0"], "argument --rounds: 0 is not at least 1"),
+        (["--rate", "0"], "argument --rate: 0.0 is not above 0"),
+        (["--phones", "1,0"], "argument --phones: 0 is not at least 1"),
     ],
 )
 def test_options_refused_before_home_assistant_starts(
     argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A path to profile that the run will not have, or a missing py-spy, is
-    refused at once, not after minutes of measuring."""
+    """A path to profile that the run will not have, a missing py-spy or a
+    size that divides by zero is refused at once, not after minutes of
+    measuring."""
     with pytest.raises(SystemExit):
         bench_main.parse_args(argv)
     assert message in capsys.readouterr().err
