@@ -4,6 +4,7 @@ The benchmark itself (scripts/bench --ha) runs a real Home Assistant and is
 not part of the test suite; these check only what it computes and prints.
 """
 
+import json
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -193,16 +194,23 @@ def test_thread_share_line_gives_each_groups_share() -> None:
         (["--rounds", "0"], "argument --rounds: 0 is not at least 1"),
         (["--rate", "0"], "argument --rate: 0.0 is not above 0"),
         (["--phones", "1,0"], "argument --phones: 0 is not at least 1"),
+        (["--phones", "5,5"], "argument --phones: 5,5: a count is given twice"),
+        (["--py-spy"], "--py-spy: profiles the path given with --profile"),
+        (["--scale", "--profile", "c200"], "--profile: not with --scale"),
+        (["--chart", "/proc/none/chart.png"], "cannot write to /proc/none"),
     ],
 )
 def test_options_refused_before_home_assistant_starts(
-    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+    argv: list[str],
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
     """A path to profile that the run will not have, a missing py-spy or a
     size that divides by zero is refused at once, not after minutes of
     measuring."""
     with pytest.raises(SystemExit):
-        bench_main.parse_args(argv)
+        bench_main.parse_args([*argv, "--out", str(tmp_path)])
     assert message in capsys.readouterr().err
 
 
@@ -213,7 +221,25 @@ def test_profile_options_accepted(
     monkeypatch.setattr(bench_main, "free_port", lambda: 8123)  # no socket here
     binary = tmp_path / "py-spy"
     binary.touch()
-    args = bench_main.parse_args(["--profile", "s", "--py-spy", str(binary)])
+    args = bench_main.parse_args(
+        ["--profile", "s", "--py-spy", str(binary), "--out", str(tmp_path / "out")]
+    )
     assert args.profile == "s"
     assert args.py_spy == str(binary)
     assert args.profile_out.name == "profile-s.collapsed"
+
+
+def test_json_is_strict_and_ratios_over_zero_read_n_a(tmp_path: Path) -> None:
+    """A ratio over a zero (a floor measured as 0 µs) is null in the JSON and
+    n/a in the printout, not NaN."""
+    paths = [dict(p) for p in PATHS]
+    paths[0]["cpu_us_per_event"] = 0.0
+    ratios = report.ratios(paths)
+    assert f"{'cpu c/a':<16} {'n/a':>8}" in report.ratio_lines(ratios).splitlines()
+    out = tmp_path / "ha.json"
+    report.write_json(out, {"ratios": ratios, "list": [float("nan"), 1.0]})
+    text = out.read_text()
+    assert "NaN" not in text
+    data = json.loads(text)
+    assert data["ratios"]["cpu c/a"] is None
+    assert data["list"] == [None, 1.0]

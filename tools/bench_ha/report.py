@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -97,15 +98,29 @@ def ratio_lines(values: Mapping[str, float]) -> str:
     """Return the ratios, one per line."""
     return "\n".join(
         f"{name:<16} {value:8.2f}"
+        if not math.isnan(value)
+        else f"{name:<16} {'n/a':>8}"
         for name, value in values.items()
         if name != "c_phones"
     )
 
 
+def _strict(value: Any) -> Any:
+    """Return the value with NaN (a ratio over a zero) as None: strict JSON."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, Mapping):
+        return {key: _strict(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_strict(item) for item in value]
+    return value
+
+
 def write_json(path: Path, data: Mapping[str, Any]) -> None:
-    """Write the figures as JSON."""
+    """Write the figures as strict JSON (a ratio over a zero is null)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    text = json.dumps(_strict(data), indent=2, sort_keys=True, allow_nan=False)
+    path.write_text(text + "\n")
 
 
 def chart(paths: Sequence[Mapping[str, Any]], out: Path, title: str) -> None:
