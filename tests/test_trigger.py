@@ -4,7 +4,14 @@ from typing import Any
 
 import pytest
 
-from custom_components.sangoma_phone.trigger import SPECS, TRIGGERS
+from custom_components.sangoma_phone.condition import FORWARDS
+from custom_components.sangoma_phone.targets import FORWARD_KINDS
+from custom_components.sangoma_phone.trigger import (
+    FORWARDS_OFF,
+    FORWARDS_ON,
+    SPECS,
+    TRIGGERS,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
@@ -31,6 +38,13 @@ CASES: dict[str, tuple[tuple[str, dict[str, str]], tuple[str, dict[str, str]]]] 
 
 def _automation(trigger: dict[str, Any]) -> dict[str, Any]:
     return {"triggers": [trigger], "actions": [RECORD]}
+
+
+def test_forward_option_offers_every_forward() -> None:
+    """The forward option's choices are the forwards the triggers and the
+    condition know, no more, no fewer."""
+    for forwards in (FORWARDS_ON, FORWARDS_OFF, FORWARDS):
+        assert set(forwards) == set(FORWARD_KINDS)
 
 
 def test_every_trigger_is_tested() -> None:

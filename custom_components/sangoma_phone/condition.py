@@ -10,20 +10,20 @@ releases call ``_async_check``: both are provided.
 """
 
 from collections.abc import Callable, Mapping
-from typing import Any, Final, cast, override
+from typing import Any, Final, override
 
-import voluptuous as vol
-
-from homeassistant.const import CONF_OPTIONS, CONF_TARGET
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.condition import Condition, ConditionConfig
 from homeassistant.helpers.typing import ConfigType
 
 from .protocol import PhoneState
-from .targets import async_target_phones
+from .targets import (
+    CONF_FORWARD,
+    FORWARD_OPTIONS,
+    async_target_phones,
+    validate_target_config,
+)
 
-CONF_FORWARD: Final = "forward"
 FORWARDS: Final[Mapping[str, Callable[[PhoneState], bool | None]]] = {
     "always": lambda state: state.always_forward,
     "busy": lambda state: state.busy_forward,
@@ -44,13 +44,7 @@ CHECKS: Final[Mapping[str, Callable[[PhoneState, Mapping[str, Any]], bool]]] = {
     "is_registered": lambda state, _: state.registered is True,
     "is_forward_on": _forward_on,
 }
-_OPTIONS: Final[Mapping[str, Mapping[Any, Any]]] = {
-    "is_forward_on": {
-        vol.Optional(CONF_FORWARD, default=list): vol.All(
-            cv.ensure_list, [vol.In(list(FORWARDS))]
-        )
-    },
-}
+_OPTIONS: Final[Mapping[str, Mapping[Any, Any]]] = {"is_forward_on": FORWARD_OPTIONS}
 
 
 class PhoneCondition(Condition):
@@ -64,15 +58,7 @@ class PhoneCondition(Condition):
         cls, hass: HomeAssistant, config: ConfigType
     ) -> ConfigType:
         """Validate the target and options."""
-        schema = vol.Schema(
-            {
-                vol.Required(CONF_TARGET): cv.TARGET_FIELDS,
-                vol.Optional(CONF_OPTIONS, default=dict): dict(
-                    _OPTIONS.get(cls._key, {})
-                ),
-            }
-        )
-        return cast(ConfigType, schema(config))
+        return validate_target_config(config, _OPTIONS.get(cls._key, {}))
 
     def __init__(self, hass: HomeAssistant, config: ConditionConfig) -> None:
         """Keep the target and options."""

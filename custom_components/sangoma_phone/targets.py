@@ -5,17 +5,48 @@ target is resolved each time it is used, so a phone added to a targeted area
 or label later is included.
 """
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Final, cast
 
+import voluptuous as vol
+
+from homeassistant.const import CONF_OPTIONS, CONF_TARGET
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    entity_registry as er,
+)
 from homeassistant.helpers.target import (
     TargetSelection,
     async_extract_referenced_entity_ids,
 )
+from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
 from .phone import SangomaPhone
+
+# The forward option of the forward triggers and condition: which forwards.
+CONF_FORWARD: Final = "forward"
+FORWARD_KINDS: Final = ("always", "busy", "no_answer")
+FORWARD_OPTIONS: Final = {
+    vol.Optional(CONF_FORWARD, default=list): vol.All(
+        cv.ensure_list, [vol.In(FORWARD_KINDS)]
+    )
+}
+
+
+def validate_target_config(
+    config: ConfigType, options: Mapping[Any, Any]
+) -> ConfigType:
+    """Validate a phone trigger's or condition's target and its options."""
+    schema = vol.Schema(
+        {
+            vol.Required(CONF_TARGET): cv.TARGET_FIELDS,
+            vol.Optional(CONF_OPTIONS, default=dict): dict(options),
+        }
+    )
+    return cast(ConfigType, schema(config))
 
 
 @callback

@@ -9,11 +9,10 @@ trigger variables. Described in triggers.yaml, translated under ``triggers``.
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final, cast, override
+from typing import Any, Final, override
 
 import voluptuous as vol
 
-from homeassistant.const import CONF_OPTIONS, CONF_TARGET
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.trigger import Trigger, TriggerActionRunner, TriggerConfig
@@ -27,12 +26,16 @@ from .protocol.match import (
     account_matches,
     number_matches,
 )
-from .targets import async_target_device_ids
+from .targets import (
+    CONF_FORWARD,
+    FORWARD_OPTIONS,
+    async_target_device_ids,
+    validate_target_config,
+)
 
 CONF_NUMBER: Final = "number"
 CONF_NUMBER_MATCH: Final = "number_match"
 CONF_ACCOUNT: Final = "account"
-CONF_FORWARD: Final = "forward"
 
 _K = EventKey
 FORWARDS_ON: Final = {
@@ -52,11 +55,6 @@ _CALL_OPTIONS: Final = {
     vol.Optional(CONF_ACCOUNT, default=""): cv.string,
 }
 _ACCOUNT_OPTIONS: Final = {vol.Optional(CONF_ACCOUNT, default=""): cv.string}
-_FORWARD_OPTIONS: Final = {
-    vol.Optional(CONF_FORWARD, default=list): vol.All(
-        cv.ensure_list, [vol.In(list(FORWARDS_ON))]
-    )
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +78,8 @@ SPECS: Final[Mapping[str, TriggerSpec]] = {
     "missed_call": TriggerSpec(_only(_K.MISSED_CALL), _CALL_OPTIONS),
     "dnd_turned_on": TriggerSpec(_only(_K.DND_ON), {}),
     "dnd_turned_off": TriggerSpec(_only(_K.DND_OFF), {}),
-    "forward_turned_on": TriggerSpec(FORWARDS_ON, _FORWARD_OPTIONS),
-    "forward_turned_off": TriggerSpec(FORWARDS_OFF, _FORWARD_OPTIONS),
+    "forward_turned_on": TriggerSpec(FORWARDS_ON, FORWARD_OPTIONS),
+    "forward_turned_off": TriggerSpec(FORWARDS_OFF, FORWARD_OPTIONS),
     "registration_lost": TriggerSpec(
         _only(_K.UNREGISTERED, _K.REGISTER_FAILED), _ACCOUNT_OPTIONS
     ),
@@ -119,13 +117,7 @@ class PhoneTrigger(Trigger):
         cls, hass: HomeAssistant, config: ConfigType
     ) -> ConfigType:
         """Validate the target and options."""
-        schema = vol.Schema(
-            {
-                vol.Required(CONF_TARGET): cv.TARGET_FIELDS,
-                vol.Optional(CONF_OPTIONS, default=dict): dict(cls._spec.options),
-            }
-        )
-        return cast(ConfigType, schema(config))
+        return validate_target_config(config, cls._spec.options)
 
     def __init__(self, hass: HomeAssistant, config: TriggerConfig) -> None:
         """Keep the target and options."""

@@ -162,6 +162,15 @@ def recorder_rows(
     return rows
 
 
+async def settle(hass: BenchHass, path: BenchPath, idle: float = 0.0) -> None:
+    """Wait until the work a burst of the path caused is done: the recorder's
+    commits and, for path c, the phones' saves (a phone saves its state at
+    most STORAGE_SAVE_DELAY after its last change)."""
+    if path.kind == "c":
+        await asyncio.sleep(SAVE_WAIT)
+    await hass.wait_quiet(idle)
+
+
 async def measure(
     hass: BenchHass,
     client: LoadClient,
@@ -187,11 +196,7 @@ async def measure(
             cpu, started = hass.cpu_seconds(), time.monotonic()
             threads = hass.cpu_by_thread()
             burst = await client.burst(path.stream.take(per_round))
-            if path.kind == "c":
-                # A phone saves its state at most STORAGE_SAVE_DELAY after its
-                # last change: the saves of this round are this path's.
-                await asyncio.sleep(SAVE_WAIT)
-            await hass.wait_quiet(idle)
+            await settle(hass, path, idle)
             gross, wall = hass.cpu_seconds() - cpu, time.monotonic() - started
             for group, seconds in hass.cpu_by_thread().items():
                 path.cpu_threads[group] += seconds - threads[group]
@@ -223,17 +228,15 @@ async def profile(
     if args.py_spy:
         async with PySpy(args.py_spy, hass.pid, args.profile_out):
             result = await client.burst(urls)
-            if path.kind == "c":
-                await asyncio.sleep(SAVE_WAIT)
-            await hass.wait_quiet()
-        after = hass.cpu_by_thread()
-        return result, {group: after[group] - before[group] for group in after}
-    async with hass.api() as api:
-        await api.post("/api/services/sangoma_bench/profile_start", {})
-        result = await client.burst(urls)
-        await api.post(
-            "/api/services/sangoma_bench/profile_stop", {"path": str(args.profile_out)}
-        )
+            await settle(hass, path)
+    else:
+        async with hass.api() as api:
+            await api.post("/api/services/sangoma_bench/profile_start", {})
+            result = await client.burst(urls)
+            await api.post(
+                "/api/services/sangoma_bench/profile_stop",
+                {"path": str(args.profile_out)},
+            )
     after = hass.cpu_by_thread()
     return result, {group: after[group] - before[group] for group in after}
 

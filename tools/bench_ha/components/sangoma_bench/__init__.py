@@ -86,27 +86,38 @@ async def _async_floor(
     """Do nothing (answered 200)."""
 
 
+def _key_and_mac(query: Any) -> tuple[str, str] | None:
+    """Return the request's event key and MAC, None if it is no call event."""
+    key, mac = query.get("event", ""), query.get("mac", "")
+    return (key, mac) if key in _CALL and mac else None
+
+
+def _set_call(states: Any, prefix: str, key: str, remote: str) -> str | None:
+    """Set remote number, in call, ringing and call state, as the ideal shows
+    them; return the call state, None if the event keeps it."""
+    if number := remote.removeprefix("sip:").split("@", 1)[0]:
+        _set(states, f"sensor.{prefix}_remote_number", number)
+    if (call := _CALL[key]) is None:
+        return None
+    call_state, in_call, ringing = call
+    _set(states, f"binary_sensor.{prefix}_in_call", "on" if in_call else "off")
+    _set(states, f"binary_sensor.{prefix}_ringing", "on" if ringing else "off")
+    _set(states, f"sensor.{prefix}_call_state", call_state)
+    return call_state
+
+
 async def _async_ideal(
     hass: HomeAssistant, webhook_id: str, request: web.Request
 ) -> web.Response:
     """Set the visible states of the phone in the query, fire one event."""
     query = request.query
-    key = query.get("event", "")
-    mac = query.get("mac", "")
-    if key not in _CALL or not mac:
+    if (found := _key_and_mac(query)) is None:
         return web.Response(status=400, text="Bad Request\n")
+    key, mac = found
     prefix = f"bench_ideal_{mac}"
-    states = hass.states
     remote = query.get("remote", "")
-    number = remote.removeprefix("sip:").split("@", 1)[0]
-    if (call := _CALL[key]) is not None:
-        call_state, in_call, ringing = call
-        _set(states, f"binary_sensor.{prefix}_in_call", "on" if in_call else "off")
-        _set(states, f"binary_sensor.{prefix}_ringing", "on" if ringing else "off")
-        _set(states, f"sensor.{prefix}_call_state", call_state)
-    if number:
-        _set(states, f"sensor.{prefix}_remote_number", number)
-    _set(states, f"sensor.{prefix}_last_event", key)
+    _set_call(hass.states, prefix, key, remote)
+    _set(hass.states, f"sensor.{prefix}_last_event", key)
     hass.bus.async_fire(IDEAL_EVENT, {"event": key, "mac": mac, "remote": remote})
     return web.Response(text="OK\n")
 
@@ -120,27 +131,19 @@ async def _async_same(
 ) -> web.Response:
     """Set the states the integration shows, fire its bus event, hand-written."""
     query = request.query
-    key = query.get("event", "")
-    mac = query.get("mac", "")
-    if key not in _CALL or not mac:
+    if (found := _key_and_mac(query)) is None:
         return web.Response(status=400, text="Bad Request\n")
+    key, mac = found
     prefix = f"bench_same_{mac}"
     states = hass.states
-    now = time.time()
-    if (call := _CALL[key]) is not None:
-        call_state, in_call, ringing = call
-        _set(states, f"sensor.{prefix}_call_state", call_state)
-        _set(states, f"binary_sensor.{prefix}_in_call", "on" if in_call else "off")
-        _set(states, f"binary_sensor.{prefix}_ringing", "on" if ringing else "off")
+    if call_state := _set_call(states, prefix, key, query.get("remote", "")):
         held = "on" if call_state == "held" else "off"
         _set(states, f"binary_sensor.{prefix}_on_hold", held)
+        now = time.time()
         if key == "established":
             _ANSWERED[mac] = now
         elif call_state == "idle" and (answered := _ANSWERED.pop(mac, None)):
             _set(states, f"sensor.{prefix}_last_call_duration", f"{now - answered:.0f}")
-    remote = query.get("remote", "")
-    if number := remote.removeprefix("sip:").split("@", 1)[0]:
-        _set(states, f"sensor.{prefix}_remote_number", number)
     if name := query.get("dr", ""):
         _set(states, f"sensor.{prefix}_remote_name", name)
     states.async_set(
