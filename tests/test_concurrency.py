@@ -92,5 +92,5 @@ async def test_hundred_phones_at_once(
         assert call_state is not None
         wanted = "unknown" if expected.call_state is None else expected.call_state
         assert call_state.state == wanted, (i, sequences[i])
-        assert entry.runtime_data.state.missed_calls == expected.missed_calls
-        assert entry.runtime_data.state.dnd == expected.dnd
+        assert entry.runtime_data.phone.state.missed_calls == expected.missed_calls
+        assert entry.runtime_data.phone.state.dnd == expected.dnd

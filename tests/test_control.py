@@ -8,20 +8,20 @@ import logging
 import aiohttp
 import pytest
 
-from custom_components.sangoma_phone.control import (
+from custom_components.sangoma_phone.web_access.client import (
     DEFAULT_TIMEOUT,
     DEFAULT_USERNAME,
     AuthScheme,
     CannotConnect,
-    ControlSettings,
+    ClientSettings,
     InvalidAuth,
-    PhoneControl,
+    WebAccessClient,
     PhoneRefused,
     UnexpectedAnswer,
 )
-from custom_components.sangoma_phone.protocol.control import (
+from custom_components.sangoma_phone.protocol.action_uri import (
     KEYS,
-    InvalidControlValue,
+    InvalidActionValue,
     Key,
 )
 from homeassistant.core import HomeAssistant
@@ -54,11 +54,11 @@ def client(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     **settings: object,
-) -> PhoneControl:
+) -> WebAccessClient:
     """Return a client for the fake phone."""
     values: dict[str, object] = {"host": HOST, "port": phone.port, "password": PASSWORD}
-    return PhoneControl(
-        hass, ControlSettings(**{**values, **settings}), timeout=timeout
+    return WebAccessClient(
+        hass, ClientSettings(**{**values, **settings}), timeout=timeout
     )  # type: ignore[arg-type]
 
 
@@ -127,11 +127,11 @@ async def test_refused_numbers_send_nothing(
     hass: HomeAssistant, phone: FakePhone, number: str
 ) -> None:
     control = client(hass, phone)
-    with pytest.raises(InvalidControlValue):
+    with pytest.raises(InvalidActionValue):
         await control.async_dial(number)
-    with pytest.raises(InvalidControlValue):
+    with pytest.raises(InvalidActionValue):
         await control.async_dial("4003", 17)
-    with pytest.raises(InvalidControlValue):
+    with pytest.raises(InvalidActionValue):
         await control.async_send_key("dndon")
     assert phone.received == []
 

@@ -4,10 +4,10 @@ import socket
 
 import pytest
 
-from custom_components.sangoma_phone.control import (
+from custom_components.sangoma_phone.web_access.client import (
     CannotConnect,
-    ControlSettings,
-    PhoneControl,
+    ClientSettings,
+    WebAccessClient,
     phone_url,
 )
 from homeassistant.core import HomeAssistant
@@ -22,38 +22,38 @@ async def test_nothing_listening(hass: HomeAssistant) -> None:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         port = sock.getsockname()[1]
-    settings = ControlSettings(host=HOST, port=port, password="222222")
+    settings = ClientSettings(host=HOST, port=port, password="222222")
     with pytest.raises(CannotConnect, match="cannot reach the phone"):
-        await PhoneControl(hass, settings).async_probe()
+        await WebAccessClient(hass, settings).async_probe()
 
 
 async def test_https_to_a_plain_http_phone(hass: HomeAssistant) -> None:
     async with FakePhone() as phone:
-        settings = ControlSettings(
+        settings = ClientSettings(
             host=HOST, port=phone.port, https=True, verify_ssl=False
         )
         with pytest.raises(CannotConnect):
-            await PhoneControl(hass, settings).async_probe()
+            await WebAccessClient(hass, settings).async_probe()
         assert phone.received == []  # the TLS hello is no HTTP request
 
 
 @pytest.mark.parametrize("host", ["", "evil@127.0.0.1", "127.0.0.1/x", "a b", "h?x"])
 async def test_invalid_host(hass: HomeAssistant, host: str) -> None:
     with pytest.raises(CannotConnect, match="not valid"):
-        await PhoneControl(hass, ControlSettings(host=host)).async_probe()
+        await WebAccessClient(hass, ClientSettings(host=host)).async_probe()
 
 
 @pytest.mark.parametrize(
     ("settings", "url"),
     [
-        (ControlSettings(host="192.0.2.7"), "http://192.0.2.7/Phone_ActionURL&key=OK"),
-        (ControlSettings(host="192.0.2.7", https=True, port=443), "https://192.0.2.7/Phone_ActionURL&key=OK"),
-        (ControlSettings(host="phone.lan", port=8080), "http://phone.lan:8080/Phone_ActionURL&key=OK"),
-        (ControlSettings(host="fe80::1"), "http://[fe80::1]/Phone_ActionURL&key=OK"),
-        (ControlSettings(host="[fe80::1]", port=81), "http://[fe80::1]:81/Phone_ActionURL&key=OK"),
+        (ClientSettings(host="192.0.2.7"), "http://192.0.2.7/Phone_ActionURL&key=OK"),
+        (ClientSettings(host="192.0.2.7", https=True, port=443), "https://192.0.2.7/Phone_ActionURL&key=OK"),
+        (ClientSettings(host="phone.lan", port=8080), "http://phone.lan:8080/Phone_ActionURL&key=OK"),
+        (ClientSettings(host="fe80::1"), "http://[fe80::1]/Phone_ActionURL&key=OK"),
+        (ClientSettings(host="[fe80::1]", port=81), "http://[fe80::1]:81/Phone_ActionURL&key=OK"),
     ],
 )  # fmt: skip
-def test_phone_url(settings: ControlSettings, url: str) -> None:
+def test_phone_url(settings: ClientSettings, url: str) -> None:
     """URLs are only built here (LAN addresses as data, nothing is sent)."""
     built = phone_url(settings, "/Phone_ActionURL&key=OK")
     assert str(built) == url

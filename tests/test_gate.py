@@ -116,7 +116,7 @@ async def test_other_transports_get_403(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     """Through the one entry point, a refused source is answered 403 by default."""
-    phone = init_integration.runtime_data
+    phone = init_integration.runtime_data.phone
     assert phone.async_handle_request(b"event=dnd_on", "203.0.113.5") == 403
     assert phone.async_handle_request(b"event=dnd_on", None) == 403
     assert phone.async_handle_request(b"event=dnd_on", "not-an-address") == 403
@@ -229,7 +229,7 @@ async def test_unknown_source_not_allowed(
         init_integration,
         options={CONF_LOCAL_ONLY: False, CONF_ALLOWED_NETWORKS: ["127.0.0.0/8"]},
     )
-    phone = init_integration.runtime_data
+    phone = init_integration.runtime_data.phone
     assert phone.async_handle_request(b"event=dnd_on", None) == HTTPStatus.FORBIDDEN
     assert phone.async_handle_request(b"event=dnd_on", "x") == HTTPStatus.FORBIDDEN
     assert phone.async_handle_request(b"event=dnd_on", "127.0.0.9") == HTTPStatus.OK

@@ -46,7 +46,7 @@ async def test_subscribers_get_the_updates_of_their_fields(
 ) -> None:
     """A subscriber to fields hears of the updates that change one of them,
     one to every update hears of all; unsubscribed, neither hears more."""
-    phone: SangomaPhone = init_integration.runtime_data
+    phone: SangomaPhone = init_integration.runtime_data.phone
     muted: list[PhoneUpdate] = []
     every: list[PhoneUpdate] = []
     unsubscribe_muted = phone.async_subscribe({"muted", "dnd"}, muted.append)
@@ -75,7 +75,7 @@ async def test_a_failing_subscriber_stops_nothing_else(
 ) -> None:
     """An error in one subscriber is logged; the request is still answered,
     the other entities written and the bus event fired."""
-    phone: SangomaPhone = init_integration.runtime_data
+    phone: SangomaPhone = init_integration.runtime_data.phone
     events = async_capture_events(hass, EVENT_PHONE)
 
     def fail(update: PhoneUpdate) -> None:

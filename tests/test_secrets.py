@@ -98,7 +98,7 @@ async def test_no_secret_in_logs_or_diagnostics(
         await client.get(URL(f"{path}?{query}", encoded=True))
     await client.post(path, data=b"event=dnd_on")
     await client.get(f"/api/webhook/{webhook_id[:-1]}x?event=dnd_on")
-    phone = entry.runtime_data
+    phone = entry.runtime_data.phone
     phone.async_handle_request("event=dnd_on", "203.0.113.9")  # not local
     phone.async_handle_request("event=dnd_on", None, cloud=True)
     assert entry.data[CONF_MAC] == "001fc1aabbcc"  # learnt, then kept

@@ -31,7 +31,7 @@ from custom_components.sangoma_phone.protocol import (
     PhoneStateMachine,
     parse_query,
 )
-from custom_components.sangoma_phone.protocol.feeds import (
+from custom_components.sangoma_phone.urls.groups import (
     ALWAYS_FED,
     ENTITY_NAMES,
     FEEDS,
@@ -39,7 +39,7 @@ from custom_components.sangoma_phone.protocol.feeds import (
 )
 from custom_components.sangoma_phone.sensor import SENSORS
 from custom_components.sangoma_phone.switch import DND
-from custom_components.sangoma_phone.views import url_list_path
+from custom_components.sangoma_phone.urls.views import url_list_path
 from homeassistant.components.http.auth import async_sign_path
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType

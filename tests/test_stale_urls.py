@@ -194,7 +194,7 @@ async def test_phone_added_twice_is_merged(
     assert (await send("dnd_on", webhook_id="f" * 32)).status == HTTPStatus.OK
     assert hass.states.get("binary_sensor.desk_phone_do_not_disturb").state == "on"
     # A flow for a removed phone aborts.
-    from custom_components.sangoma_phone.repair_flows import (
+    from custom_components.sangoma_phone.repairs import (
         DuplicatePhoneRepairFlow,
         StaleUrlsRepairFlow,
     )

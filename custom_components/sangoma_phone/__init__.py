@@ -14,21 +14,16 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN, LOGGER
 from .counters import RequestCounters
-from .duplicates import duplicate_issue_id
-from .identity import async_setup_device, mac_mismatch_issue_id
+from .identity import async_setup_device, duplicate_issue_id, mac_mismatch_issue_id
 from .listener import DATA_LISTENER, PhoneListener, async_remove_listener_settings
-from .phone import SangomaPhone, SangomaPhoneConfigEntry
-from .remote import PhoneRemote
+from .models import SangomaPhoneConfigEntry, SangomaPhoneData
+from .phone import SangomaPhone, phone_store, restore_machine
 from .services import async_setup_services
-from .stale_urls import async_check_stale_urls, stale_urls_issue_id
-from .storage import phone_store, restore_machine
-from .views import (
-    NO_LOCAL_URL_ISSUE,
-    ProvisioningView,
-    UrlListView,
-    async_check_local_url,
-)
-from .web_access import async_remove_stale_entities, web_access
+from .urls import NO_LOCAL_URL, async_check_local_url
+from .urls.stale import async_check_stale_urls, stale_urls_issue_id
+from .urls.views import ProvisioningView, UrlListView
+from .web_access import WebAccess
+from .web_access.settings import async_remove_stale_entities, stored_settings
 from .webhook import async_register_webhook, async_unregister_webhook
 
 PLATFORMS: list[Platform] = [
@@ -83,10 +78,11 @@ async def async_setup_entry(
     )
     async_check_local_url(hass)
     async_check_stale_urls(hass, [entry])
-    entry.runtime_data = phone
-    if web_access(entry) is not None:
-        phone.remote = PhoneRemote(hass, entry)
-        entry.async_on_unload(phone.remote.async_start())
+    web_access = None
+    if stored_settings(entry) is not None:
+        web_access = WebAccess(hass, entry)
+        entry.async_on_unload(web_access.async_start(phone))
+    entry.runtime_data = SangomaPhoneData(phone, web_access)
     async_remove_stale_entities(hass, entry)
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -100,9 +96,10 @@ async def async_unload_entry(
 ) -> bool:
     """Close the webhook and the listener's route, save the state, unload."""
     if unloaded := await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
-        async_unregister_webhook(hass, entry.runtime_data)
+        phone = entry.runtime_data.phone
+        async_unregister_webhook(hass, phone)
         await hass.data[DATA_LISTENER].async_remove_phone(entry)
-        await entry.runtime_data.async_close()
+        await phone.async_close()
     return unloaded
 
 
@@ -115,4 +112,4 @@ async def async_remove_entry(
         ir.async_delete_issue(hass, DOMAIN, issue_id(entry.entry_id))
     if not hass.config_entries.async_entries(DOMAIN):
         await async_remove_listener_settings(hass)
-        ir.async_delete_issue(hass, DOMAIN, NO_LOCAL_URL_ISSUE)
+        ir.async_delete_issue(hass, DOMAIN, NO_LOCAL_URL)

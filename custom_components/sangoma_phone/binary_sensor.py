@@ -14,9 +14,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .entity import SangomaPhoneEntityDescription, SangomaPhoneStateEntity
-from .phone import SangomaPhoneConfigEntry
+from .models import SangomaPhoneConfigEntry
 from .protocol import PhoneState
-from .web_access import DND_KEY
+from .web_access.settings import DND_KEY
 
 PARALLEL_UPDATES = 0
 
@@ -93,10 +93,10 @@ async def async_setup_entry(
 ) -> None:
     """Add the phone's binary sensors (and read-only DND without web access)."""
     descriptions = list(BINARY_SENSORS)
-    if entry.runtime_data.remote is None:
+    if entry.runtime_data.web_access is None:
         descriptions.append(DND)
     async_add_entities(
-        SangomaPhoneBinarySensor(entry.runtime_data, description)
+        SangomaPhoneBinarySensor(entry.runtime_data.phone, description)
         for description in descriptions
     )
 

@@ -7,11 +7,10 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .control_entity import SangomaPhoneControlEntity
-from .entity import SangomaPhoneEntity
-from .phone import SangomaPhoneConfigEntry
-from .protocol.control import Key
-from .web_access import PROVISION_KEY, REBOOT_KEY
+from .entity import SangomaPhoneEntity, SangomaPhoneWebAccessEntity
+from .models import SangomaPhoneConfigEntry
+from .protocol.action_uri import Key
+from .web_access.settings import PROVISION_KEY, REBOOT_KEY
 
 PARALLEL_UPDATES = 0
 
@@ -49,12 +48,12 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the phone's buttons."""
-    phone = entry.runtime_data
+    phone, web_access = entry.runtime_data.phone, entry.runtime_data.web_access
     buttons: list[ButtonEntity] = [
         SangomaPhoneResetMissedCallsButton(phone, RESET_MISSED_CALLS)
     ]
-    if phone.remote is not None:
-        buttons.extend(SangomaPhoneKeyButton(phone, d) for d in KEY_BUTTONS)
+    if web_access is not None:
+        buttons.extend(SangomaPhoneKeyButton(phone, web_access, d) for d in KEY_BUTTONS)
     async_add_entities(buttons)
 
 
@@ -66,7 +65,7 @@ class SangomaPhoneResetMissedCallsButton(SangomaPhoneEntity, ButtonEntity):
         self.phone.async_clear_missed_calls()
 
 
-class SangomaPhoneKeyButton(SangomaPhoneControlEntity, ButtonEntity):
+class SangomaPhoneKeyButton(SangomaPhoneWebAccessEntity, ButtonEntity):
     """Presses a key of the phone (Reboot, AutoP)."""
 
     entity_description: SangomaKeyButtonDescription

@@ -4,9 +4,6 @@ Offered by the automation editor once the phone (or one of its entities) is
 picked; in YAML ``condition: sangoma_phone.<key>``. A condition passes when
 any targeted phone is in that state; an unknown state (no event yet) does not
 pass. Described in conditions.yaml, translated under ``conditions``.
-
-Home Assistant 2026.3 asks a condition for ``async_get_checker``; later
-releases call ``_async_check``: both are provided.
 """
 
 from collections.abc import Callable, Mapping
@@ -16,6 +13,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.condition import Condition, ConditionConfig
 from homeassistant.helpers.typing import ConfigType
 
+from .compat import CheckerCompat
 from .protocol import PhoneState
 from .targets import (
     CONF_FORWARD,
@@ -47,7 +45,7 @@ CHECKS: Final[Mapping[str, Callable[[PhoneState, Mapping[str, Any]], bool]]] = {
 _OPTIONS: Final[Mapping[str, Mapping[Any, Any]]] = {"is_forward_on": FORWARD_OPTIONS}
 
 
-class PhoneCondition(Condition):
+class PhoneCondition(CheckerCompat, Condition):
     """Passes when any targeted phone is in the condition's state."""
 
     _key: str
@@ -74,17 +72,10 @@ class PhoneCondition(Condition):
             for phone in async_target_phones(self._hass, self._target)
         )
 
+    @override
     def _async_check(self, **kwargs: Any) -> bool:
-        """Check the condition (Home Assistant 2026.4 and later)."""
+        """Check the condition."""
         return self.test()
-
-    async def async_get_checker(self) -> Callable[..., bool]:
-        """Return the checker (Home Assistant 2026.3)."""
-
-        def checker(*args: Any, **kwargs: Any) -> bool:
-            return self.test()
-
-        return checker
 
 
 CONDITIONS: Final[dict[str, type[Condition]]] = {

@@ -20,20 +20,21 @@ from .const import (
     DEFAULT_NAME,
     DOMAIN,
 )
-from .flow_helpers import NO_LOCAL_URL, new_webhook_id, parse_mac, phone_urls
-from .identity import async_mac_owner, async_pin_mac, pinned_mac
+from .identity import async_mac_owner, async_pin_mac, parse_mac, pinned_mac
+from .models import SangomaPhoneConfigEntry
 from .options_flow import SangomaPhoneOptionsFlow
-from .phone import SangomaPhoneConfigEntry
 from .protocol import format_mac, normalize_mac
-from .stale_urls import async_urls_given
-from .views import phone_base_url
-from .web_access import async_track_phone_ip
-from .web_access_flow import (
+from .urls import NO_LOCAL_URL, phone_base_url
+from .urls.page import phone_urls
+from .urls.stale import async_urls_given
+from .web_access.flow import (
     WebAccessReauthFlow,
     async_check_web_access,
     web_access_schema,
     web_access_suggestions,
 )
+from .web_access.settings import async_track_phone_ip
+from .webhook import new_webhook_id
 
 CONF_REGENERATE_WEBHOOK = "regenerate_webhook"
 

@@ -48,3 +48,6 @@ STORAGE_SAVE_DELAY: Final = 10  # seconds
 CONF_WEB_ACCESS: Final = "web_access"
 CONF_FOLLOW_PHONE_IP: Final = "follow_phone_ip"
 CONF_HTTPS: Final = "https"
+
+# Shown in the UI where a list or value is empty
+NOTHING: Final = "—"

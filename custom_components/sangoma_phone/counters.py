@@ -62,6 +62,7 @@ class RequestCounters:
             events=_counter(raw.get("event_counts")),
             rejections=_counter(raw.get("rejected_counts")),
             last_rejected=dict(last) if last is not None else None,
+            problems=_counter(raw.get("problem_counts")),
         )
 
 

@@ -8,7 +8,7 @@ from homeassistant.helpers.device_registry import DeviceEntry
 
 from .const import CONF_MAC, CONF_WEBHOOK_ID
 from .listener import DATA_LISTENER
-from .phone import SangomaPhoneConfigEntry
+from .models import SangomaPhoneConfigEntry
 
 # Secrets, and what identifies the phone, its user or the people it talks to:
 # addresses, SIP accounts, callers' numbers and names. Counts and states stay.
@@ -43,7 +43,7 @@ async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: SangomaPhoneConfigEntry
 ) -> dict[str, Any]:
     """Return what helps to find out why a phone does not show what it should."""
-    phone = entry.runtime_data
+    phone, web_access = entry.runtime_data.phone, entry.runtime_data.web_access
     return async_redact_data(
         {
             "entry": {
@@ -55,8 +55,8 @@ async def async_get_config_entry_diagnostics(
             **phone.counters.as_dict(),
             "listener": _listener(hass),
             "web_access": {
-                "configured": phone.remote is not None,
-                **(phone.remote.diagnostics() if phone.remote else {}),
+                "configured": web_access is not None,
+                **(web_access.diagnostics() if web_access else {}),
             },
         },
         TO_REDACT,

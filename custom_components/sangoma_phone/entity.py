@@ -1,4 +1,4 @@
-"""Base entity of a Sangoma phone."""
+"""Base entities of a Sangoma phone: state shown, and web access used."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -6,11 +6,14 @@ from typing import Any, override
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity, EntityDescription
 
 from .const import DOMAIN
-from .phone import PhoneUpdate, SangomaPhone
+from .models import PhoneUpdate
+from .phone import SangomaPhone
 from .protocol import PhoneState
+from .web_access import ClientAction, WebAccess
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,3 +78,40 @@ class SangomaPhoneStateEntity(SangomaPhoneEntity):
     def _async_update(self, update: PhoneUpdate) -> None:
         # Called only when one of the entity's fields changed.
         self.async_write_ha_state()
+
+
+class SangomaPhoneWebAccessEntity(SangomaPhoneEntity):
+    """An entity that sends requests to the phone; unavailable while it is unreachable.
+
+    Such entities exist only while the phone's web access is set.
+    """
+
+    def __init__(
+        self,
+        phone: SangomaPhone,
+        web_access: WebAccess,
+        description: EntityDescription,
+    ) -> None:
+        """Attach the entity to the phone's device and its web access."""
+        super().__init__(phone, description)
+        self.web_access = web_access
+
+    @property
+    @override
+    def available(self) -> bool:
+        """Return whether the phone's web access answers."""
+        return self.web_access.available
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Follow the phone's availability too."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass, self.web_access.signal, self.async_write_ha_state
+            )
+        )
+
+    async def _async_send(self, action: ClientAction) -> None:
+        """Send one request (raises a translated HomeAssistantError on failure)."""
+        await self.web_access.async_run(action)

@@ -7,7 +7,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .entity import SangomaPhoneEntity
-from .phone import PhoneUpdate, SangomaPhoneConfigEntry
+from .models import PhoneUpdate, SangomaPhoneConfigEntry
 from .protocol import EVENT_KEYS
 
 PARALLEL_UPDATES = 0
@@ -25,7 +25,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the phone's event entity."""
-    async_add_entities([SangomaPhoneEventEntity(entry.runtime_data, PHONE_EVENT)])
+    async_add_entities([SangomaPhoneEventEntity(entry.runtime_data.phone, PHONE_EVENT)])
 
 
 class SangomaPhoneEventEntity(SangomaPhoneEntity, EventEntity):

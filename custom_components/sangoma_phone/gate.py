@@ -32,8 +32,13 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
-from .duplicates import async_raise_duplicate
-from .identity import async_mac_owner, async_pin_mac, mac_mismatch_issue_id, pinned_mac
+from .identity import (
+    async_mac_owner,
+    async_pin_mac,
+    async_raise_duplicate,
+    mac_mismatch_issue_id,
+    pinned_mac,
+)
 from .protocol import ParsedRequest, format_mac
 from .protocol.ratelimit import DEFAULT_RATE, TokenBucket, Verdict
 

@@ -1,18 +1,31 @@
-"""Who a phone is: its pinned MAC address and its device.
+"""Who a phone is: its pinned MAC address, its device, and a phone added twice.
 
 The pinned MAC is the entry's data and, while no other entry has it, its
 unique id; the device carries it as a connection. Everything that changes it
-(the config and reconfigure flows, the repair, the phone's first request)
+(the config and reconfigure flows, the repairs, the phone's first request)
 calls `async_pin_mac`, which changes the entry, the device and the repairs,
-never the runtime.
+never the runtime. An entry that learns a MAC another entry has is the same
+phone added twice: a repair offers to merge them.
 """
+
+from collections.abc import Mapping
+from typing import Any, Final
 
 from homeassistant.config_entries import SOURCE_IGNORE, ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 
-from .const import CONF_MAC, DOMAIN, MANUFACTURER
-from .protocol import PhoneState, configuration_url, format_mac
+from .const import (
+    CONF_MAC,
+    CONF_URL_BASE,
+    CONF_USE_LISTENER,
+    CONF_WEBHOOK_ID,
+    DOMAIN,
+    MANUFACTURER,
+)
+from .protocol import PhoneState, configuration_url, format_mac, normalize_mac
+
+DUPLICATE_PHONE: Final = "duplicate_phone"
 
 
 def mac_mismatch_issue_id(entry_id: str) -> str:
@@ -58,7 +71,9 @@ def async_pin_mac(hass: HomeAssistant, entry: ConfigEntry, mac: str | None) -> N
             if pinned_mac(entry) == mac:
                 hass.config_entries.async_update_entry(entry, unique_id=mac)
 
-        hass.async_create_task(_async_adopt(), eager_start=False)
+        entry.async_create_background_task(
+            hass, _async_adopt(), f"{DOMAIN} adopt ignored {entry.entry_id}"
+        )
     registry = dr.async_get(hass)
     # (async_get_device_by_identifier is new in 2026.10, async_get_device
     # deprecated there: this works on every supported release.)
@@ -106,3 +121,54 @@ def async_update_device(hass: HomeAssistant, device_id: str, state: PhoneState) 
 
 def _mac_connections(mac: str | None) -> set[tuple[str, str]]:
     return {(dr.CONNECTION_NETWORK_MAC, format_mac(mac))} if mac else set()
+
+
+def parse_mac(user_input: Mapping[str, Any], errors: dict[str, str]) -> str | None:
+    """Return the normalised MAC of the form, None if empty; flag an invalid one."""
+    if not (raw := str(user_input.get(CONF_MAC) or "").strip()):
+        return None
+    if (mac := normalize_mac(raw)) is None:
+        errors[CONF_MAC] = "invalid_mac"
+    return mac
+
+
+def duplicate_issue_id(entry_id: str) -> str:
+    """Return the repair issue id of an entry that duplicates another."""
+    return f"{DUPLICATE_PHONE}_{entry_id}"
+
+
+@callback
+def async_raise_duplicate(
+    hass: HomeAssistant, entry: ConfigEntry, owner: ConfigEntry, mac: str
+) -> None:
+    """Raise the repair: `entry` receives requests of `owner`'s phone."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        duplicate_issue_id(entry.entry_id),
+        is_fixable=True,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=DUPLICATE_PHONE,
+        translation_placeholders={
+            "name": entry.title,
+            "other": owner.title,
+            "mac": format_mac(mac),
+        },
+        data={"entry_id": entry.entry_id, "owner_id": owner.entry_id},
+    )
+
+
+async def async_merge(
+    hass: HomeAssistant, duplicate: ConfigEntry, owner: ConfigEntry
+) -> None:
+    """Merge `duplicate` into `owner`: owner takes its URLs, it is removed."""
+    webhook_id = duplicate.data[CONF_WEBHOOK_ID]
+    base = duplicate.data.get(CONF_URL_BASE)
+    use_listener = bool(duplicate.options.get(CONF_USE_LISTENER))
+    await hass.config_entries.async_remove(duplicate.entry_id)
+    hass.config_entries.async_update_entry(
+        owner,
+        data={**owner.data, CONF_WEBHOOK_ID: webhook_id, CONF_URL_BASE: base},
+        options={**owner.options, CONF_USE_LISTENER: use_listener},
+    )
+    hass.config_entries.async_schedule_reload(owner.entry_id)

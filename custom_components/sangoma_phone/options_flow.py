@@ -37,23 +37,22 @@ from .const import (
     CONF_WEBHOOK_ID,
     DEFAULT_LOCAL_ONLY,
     DOMAIN,
+    NOTHING,
 )
-from .flow_helpers import NO_LOCAL_URL, phone_urls
 from .listener import DATA_LISTENER, ListenerSettings
-from .phone import SangomaPhoneConfigEntry
+from .models import SangomaPhoneConfigEntry
 from .protocol.ratelimit import DEFAULT_RATE, MAX_RATE, MIN_RATE
-from .stale_urls import async_check_stale_urls, async_urls_given
-from .views import phone_base_url
-from .web_access import web_access
-from .web_access_flow import (
+from .urls import NO_LOCAL_URL, phone_base_url
+from .urls.page import phone_urls
+from .urls.stale import async_check_stale_urls, async_urls_given
+from .web_access.flow import (
     async_check_web_access,
     web_access_schema,
     web_access_suggestions,
 )
+from .web_access.settings import stored_settings
 
 CONF_ENABLED = "enabled"
-
-NONE_SHOWN = "—"  # an empty list of phones in a description
 
 
 class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
@@ -184,7 +183,7 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
         listener = self.hass.data[DATA_LISTENER]
         errors: dict[str, str] = {}
         placeholders = {
-            "used_by": ", ".join(self._phones_on_listener()) or NONE_SHOWN,
+            "used_by": ", ".join(self._phones_on_listener()) or NOTHING,
             "phones": "",
         }
         if user_input is not None:
@@ -239,24 +238,24 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
     ) -> ConfigFlowResult:
         """Set, change or remove the phone's web access (to control it)."""
         entry: SangomaPhoneConfigEntry = self.config_entry
-        current = web_access(entry)
-        phone = getattr(entry, "runtime_data", None)
-        phone_ip = phone.state.ip if phone is not None else None
+        current = stored_settings(entry)
+        data = getattr(entry, "runtime_data", None)  # None while not loaded
+        phone_ip = data.phone.state.ip if data is not None else None
         errors: dict[str, str] = {}
         if user_input is not None:
-            data: dict[str, Any] | None = None
+            settings: dict[str, Any] | None = None
             if user_input[CONF_ENABLED]:
-                data = await async_check_web_access(
+                settings = await async_check_web_access(
                     self.hass,
                     user_input,
                     phone_ip,
                     errors,
-                    web_access(self.config_entry),
+                    stored_settings(self.config_entry),
                 )
             if not errors:
                 new = {k: v for k, v in entry.data.items() if k != CONF_WEB_ACCESS}
-                if data is not None:
-                    new[CONF_WEB_ACCESS] = data
+                if settings is not None:
+                    new[CONF_WEB_ACCESS] = settings
                 # Entities change with web access: the phone is reloaded.
                 self.hass.config_entries.async_update_entry(entry, data=new)
                 self.hass.config_entries.async_schedule_reload(entry.entry_id)
@@ -274,5 +273,5 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
                 suggested,
             ),
             errors=errors,
-            description_placeholders={"phone_ip": phone_ip or NONE_SHOWN},
+            description_placeholders={"phone_ip": phone_ip or NOTHING},
         )

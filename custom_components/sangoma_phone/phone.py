@@ -11,11 +11,10 @@ calls only the entities whose fields changed, directly (no dispatcher job
 per entity per request).
 """
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 import logging
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -24,13 +23,16 @@ from homeassistant.util import dt as dt_util
 
 from .const import (
     CONF_WEBHOOK_ID,
+    DOMAIN,
     EVENT_PHONE,
+    LOGGER,
     STORAGE_SAVE_DELAY,
+    STORAGE_VERSION,
 )
 from .counters import RequestCounters
-from .gate import HTTP_STATUS, PhoneGate, Refusal, Rejection, local_only
-from .identity import async_update_device, device_details, mac_mismatch_issue_id
-from .problems import ProblemLog
+from .gate import HTTP_STATUS, PhoneGate, Refusal, Rejection
+from .identity import async_update_device, device_details
+from .models import PhoneUpdate, UpdateListener
 from .protocol import (
     ParsedRequest,
     PhoneState,
@@ -41,23 +43,7 @@ from .protocol import (
 from .protocol.accounts import account_of
 from .protocol.query import AMP_SEPARATOR, MAX_QUERY_LENGTH
 
-if TYPE_CHECKING:
-    from .remote import PhoneRemote
-
-__all__ = [
-    "MAX_BODY",
-    "PhoneUpdate",
-    "ProblemLog",
-    "SangomaPhone",
-    "SangomaPhoneConfigEntry",
-    "UpdateListener",
-    "local_only",
-    "mac_mismatch_issue_id",
-]
-
 _LOGGER = logging.getLogger(__name__)
-
-type SangomaPhoneConfigEntry = ConfigEntry[SangomaPhone]
 
 AMP_HINT: Final = (
     ". Its URLs hold '&amp;' where '&' belongs: they were copied out of the"
@@ -69,25 +55,60 @@ AMP_HINT: Final = (
 MAX_BODY: Final = MAX_QUERY_LENGTH
 
 
-@dataclass(frozen=True, slots=True)
-class PhoneUpdate:
-    """A change of the phone's state: the fields changed and, if the phone
-    sent it, the request (None for a change made in Home Assistant)."""
-
-    request: ParsedRequest | None
-    changed: frozenset[str]
+MAX_LOGGED_PROBLEMS: Final = 64  # distinct problems logged as warnings
 
 
-type UpdateListener = Callable[[PhoneUpdate], None]
+class ProblemLog:
+    """Log each distinct problem as a warning once, then at debug level.
+
+    Past MAX_LOGGED_PROBLEMS distinct problems (say, a flood of requests with
+    ever new MACs) everything goes to the debug level.
+    """
+
+    def __init__(self) -> None:
+        """Start with nothing logged."""
+        self._seen: set[str] = set()
+
+    def __call__(self, key: str, msg: str, *args: Any) -> None:
+        """Log the problem `key`."""
+        if key in self._seen or len(self._seen) >= MAX_LOGGED_PROBLEMS:
+            LOGGER.debug(msg, *args)
+            return
+        self._seen.add(key)
+        LOGGER.warning(msg, *args)
+
+
+def phone_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
+    """Return the store that keeps a phone's state across restarts."""
+    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}")
+
+
+def restore_machine(stored: object, title: str = "") -> PhoneStateMachine:
+    """Return the state machine with the stored state (or none).
+
+    Unusable stored values are dropped with a warning, never an error: the
+    phone reports its state again.
+    """
+    state, dropped = PhoneState.restore(
+        stored.get("state") if isinstance(stored, Mapping) else stored
+    )
+    if dropped:
+        _LOGGER.warning(
+            "%s: dropped unusable stored values: %s", title, ", ".join(dropped)
+        )
+    machine = PhoneStateMachine(state)
+    # Calls that may have ended while Home Assistant was not running.
+    machine.forget_unfinished_calls(dt_util.utcnow())
+    return machine
 
 
 class SangomaPhone:
-    """The runtime data of one phone's config entry."""
+    """One phone at runtime: its state, its gate, its store, its subscribers."""
 
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: SangomaPhoneConfigEntry,
+        entry: ConfigEntry,
         store: Store[dict[str, Any]],
         machine: PhoneStateMachine,
         device_id: str,
@@ -106,8 +127,6 @@ class SangomaPhone:
         self._store = store
         self._save_scheduled = False
         self._log_once = ProblemLog()
-        # The phone's remote control, while its web access is configured.
-        self.remote: PhoneRemote | None = None
         # Subscribers in subscription order: field -> {order: listener};
         # _every: those called for every update.
         self._by_field: dict[str, dict[int, UpdateListener]] = {}

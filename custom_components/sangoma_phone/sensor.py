@@ -14,7 +14,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .entity import SangomaPhoneEntityDescription, SangomaPhoneStateEntity
-from .phone import SangomaPhoneConfigEntry
+from .models import SangomaPhoneConfigEntry
 from .protocol import EVENT_KEYS, CallState, PhoneState
 
 PARALLEL_UPDATES = 0
@@ -100,7 +100,8 @@ async def async_setup_entry(
 ) -> None:
     """Add the phone's sensors."""
     async_add_entities(
-        SangomaPhoneSensor(entry.runtime_data, description) for description in SENSORS
+        SangomaPhoneSensor(entry.runtime_data.phone, description)
+        for description in SENSORS
     )
 
 

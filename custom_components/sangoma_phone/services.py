@@ -16,15 +16,16 @@ from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 
+from .compat import device_entry_ids
 from .const import DOMAIN
-from .phone import SangomaPhone
-from .protocol.control import (
-    InvalidControlValue,
+from .models import SangomaPhoneData
+from .protocol.action_uri import (
+    InvalidActionValue,
     validate_account,
     validate_key,
     validate_number,
 )
-from .remote import ControlAction, PhoneRemote
+from .web_access import ClientAction, WebAccess
 
 SERVICE_DIAL: Final = "dial"
 SERVICE_HANG_UP: Final = "hang_up"
@@ -49,7 +50,7 @@ SCHEMAS: Final = {
 }
 
 
-def _invalid(err: InvalidControlValue) -> ServiceValidationError:
+def _invalid(err: InvalidActionValue) -> ServiceValidationError:
     return ServiceValidationError(
         translation_domain=DOMAIN,
         translation_key=f"invalid_{err.field}",
@@ -57,28 +58,15 @@ def _invalid(err: InvalidControlValue) -> ServiceValidationError:
     )
 
 
-def _device_entry_ids(device: Any) -> tuple[str, ...]:
-    """Return the config entries of a device.
-
-    Home Assistant 2026.10 gives a device one `config_entry_id` and deprecates
-    `config_entries`; 2026.3 has only the latter.
-    """
-    if device is None:
-        return ()
-    if (entry_id := getattr(device, "config_entry_id", None)) is not None:
-        return (str(entry_id),)
-    return tuple(device.config_entries)  # pragma: no cover (before 2026.10)
-
-
-def _phones(hass: HomeAssistant, call: ServiceCall) -> list[SangomaPhone]:
+def _phones(hass: HomeAssistant, call: ServiceCall) -> list[SangomaPhoneData]:
     """Return the loaded phones of the targeted devices."""
     registry = dr.async_get(hass)
-    phones: list[SangomaPhone] = []
+    phones: list[SangomaPhoneData] = []
     for device_id in call.data[ATTR_DEVICE_ID]:
         device = registry.async_get(device_id)
         entries = [
             entry
-            for entry_id in _device_entry_ids(device)
+            for entry_id in device_entry_ids(device)
             if (entry := hass.config_entries.async_get_entry(entry_id))
             and entry.domain == DOMAIN
         ]
@@ -95,25 +83,24 @@ def _phones(hass: HomeAssistant, call: ServiceCall) -> list[SangomaPhone]:
                     translation_key="phone_not_loaded",
                     translation_placeholders={"name": entry.title},
                 )
-            phone: SangomaPhone = entry.runtime_data
-            phones.append(phone)
+            phones.append(entry.runtime_data)
     return phones
 
 
-def _remotes(hass: HomeAssistant, call: ServiceCall) -> list[PhoneRemote]:
-    remotes: list[PhoneRemote] = []
-    for phone in _phones(hass, call):
-        if phone.remote is None:
+def _web_accesses(hass: HomeAssistant, call: ServiceCall) -> list[WebAccess]:
+    web_accesses: list[WebAccess] = []
+    for data in _phones(hass, call):
+        if data.web_access is None:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="web_access_not_configured",
-                translation_placeholders={"name": phone.entry.title},
+                translation_placeholders={"name": data.phone.entry.title},
             )
-        remotes.append(phone.remote)
-    return remotes
+        web_accesses.append(data.web_access)
+    return web_accesses
 
 
-def _action(call: ServiceCall) -> ControlAction:
+def _action(call: ServiceCall) -> ClientAction:
     """Validate the call's values; return what to send to each phone."""
     data = call.data
     try:
@@ -126,29 +113,29 @@ def _action(call: ServiceCall) -> ControlAction:
         if call.service == SERVICE_SEND_KEY:
             key = validate_key(data[ATTR_KEY])
             return lambda client: client.async_send_key(key)
-    except InvalidControlValue as err:
+    except InvalidActionValue as err:
         raise _invalid(err) from err
     return lambda client: client.async_hang_up()
 
 
-async def _async_control(call: ServiceCall) -> None:
+async def _async_send(call: ServiceCall) -> None:
     action = _action(call)
-    for remote in _remotes(call.hass, call):
-        await remote.async_run(action)
+    for web_access in _web_accesses(call.hass, call):
+        await web_access.async_run(action)
 
 
 async def _async_reset_missed_calls(call: ServiceCall) -> None:
-    for phone in _phones(call.hass, call):
-        phone.async_clear_missed_calls()
+    for data in _phones(call.hass, call):
+        data.phone.async_clear_missed_calls()
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the actions (once, for all phones)."""
     handlers: dict[str, Callable[[ServiceCall], Coroutine[Any, Any, None]]] = {
-        SERVICE_DIAL: _async_control,
-        SERVICE_HANG_UP: _async_control,
-        SERVICE_SEND_KEY: _async_control,
+        SERVICE_DIAL: _async_send,
+        SERVICE_HANG_UP: _async_send,
+        SERVICE_SEND_KEY: _async_send,
         SERVICE_RESET_MISSED_CALLS: _async_reset_missed_calls,
     }
     for service, handler in handlers.items():

@@ -14,11 +14,14 @@ from homeassistant.components.switch import SwitchEntity, SwitchEntityDescriptio
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .control_entity import SangomaPhoneControlEntity
-from .entity import SangomaPhoneEntityDescription, SangomaPhoneStateEntity
-from .phone import SangomaPhoneConfigEntry
-from .protocol.control import Key
-from .web_access import DND_KEY
+from .entity import (
+    SangomaPhoneEntityDescription,
+    SangomaPhoneStateEntity,
+    SangomaPhoneWebAccessEntity,
+)
+from .models import SangomaPhoneConfigEntry
+from .protocol.action_uri import Key
+from .web_access.settings import DND_KEY
 
 PARALLEL_UPDATES = 0
 
@@ -44,12 +47,13 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the phone's DND switch when Home Assistant can control the phone."""
-    if entry.runtime_data.remote is not None:
-        async_add_entities([SangomaPhoneDndSwitch(entry.runtime_data, DND)])
+    data = entry.runtime_data
+    if data.web_access is not None:
+        async_add_entities([SangomaPhoneDndSwitch(data.phone, data.web_access, DND)])
 
 
 class SangomaPhoneDndSwitch(
-    SangomaPhoneControlEntity, SangomaPhoneStateEntity, SwitchEntity
+    SangomaPhoneWebAccessEntity, SangomaPhoneStateEntity, SwitchEntity
 ):
     """Do Not Disturb: switched through web access, confirmed by the phone."""
 

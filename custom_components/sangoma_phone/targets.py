@@ -24,6 +24,7 @@ from homeassistant.helpers.target import (
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
+from .models import SangomaPhoneData
 from .phone import SangomaPhone
 
 # The forward option of the forward triggers and condition: which forwards.
@@ -77,8 +78,8 @@ def async_target_phones(
     """Return the loaded phones the target names."""
     device_ids = async_target_device_ids(hass, target)
     return [
-        entry.runtime_data
+        entry.runtime_data.phone
         for entry in hass.config_entries.async_loaded_entries(DOMAIN)
-        if isinstance(entry.runtime_data, SangomaPhone)
-        and entry.runtime_data.device_id in device_ids
+        if isinstance(entry.runtime_data, SangomaPhoneData)
+        and entry.runtime_data.phone.device_id in device_ids
     ]

@@ -7,7 +7,7 @@ event; the request's values (``remote_number``, ``display_remote``, ...) are
 trigger variables. Described in triggers.yaml, translated under ``triggers``.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, override
 
@@ -20,18 +20,42 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import EVENT_PHONE
 from .protocol import EVENTS_BY_KEY, EventKey
-from .protocol.match import (
-    NUMBER_EXACT,
-    NUMBER_MATCHES,
-    account_matches,
-    number_matches,
-)
 from .targets import (
     CONF_FORWARD,
     FORWARD_OPTIONS,
     async_target_device_ids,
     validate_target_config,
 )
+
+NUMBER_EXACT: Final = "exact"
+NUMBER_STARTS_WITH: Final = "starts_with"
+NUMBER_MATCHES: Final = (NUMBER_EXACT, NUMBER_STARTS_WITH)
+
+
+def number_matches(
+    number: str | None, wanted: Iterable[str], how: str = NUMBER_EXACT
+) -> bool:
+    """Return whether the other party's number is one of `wanted`.
+
+    No wanted number matches every call; a call without a number matches none
+    of the wanted ones. ``how`` is NUMBER_EXACT or NUMBER_STARTS_WITH.
+    """
+    wanted = [w.strip() for w in wanted if w and w.strip()]
+    if not wanted:
+        return True
+    if not number:
+        return False
+    if how == NUMBER_STARTS_WITH:
+        return any(number.startswith(w) for w in wanted)
+    return number in wanted
+
+
+def account_matches(account: str | None, wanted: str | None) -> bool:
+    """Return whether the call used the wanted account (any when not given)."""
+    if not wanted or not wanted.strip():
+        return True
+    return account is not None and account.strip() == wanted.strip()
+
 
 CONF_NUMBER: Final = "number"
 CONF_NUMBER_MATCH: Final = "number_match"

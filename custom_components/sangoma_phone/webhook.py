@@ -9,6 +9,7 @@ probed from outside.
 
 from collections.abc import Mapping
 from http import HTTPStatus
+import secrets
 from types import MappingProxyType
 from typing import Final
 
@@ -25,6 +26,11 @@ from .phone import MAX_BODY, SangomaPhone
 WEBHOOK_STATUS: Final[Mapping[Rejection, HTTPStatus]] = MappingProxyType(
     {**HTTP_STATUS, Rejection.NOT_LOCAL: HTTPStatus.OK}
 )
+
+
+def new_webhook_id() -> str:
+    """Return a fresh unguessable webhook id (128 random bits)."""
+    return secrets.token_hex(16)
 
 
 async def async_read_query(request: web.Request) -> str | bytes:

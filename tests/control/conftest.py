@@ -45,8 +45,8 @@ def sockets(socket_enabled: None) -> None:
 def fast_timeouts() -> Any:
     """Let a hanging phone time out quickly."""
     with (
-        patch("custom_components.sangoma_phone.remote.TIMEOUT", FAST),
-        patch("custom_components.sangoma_phone.web_access_flow.PROBE_TIMEOUT", FAST),
+        patch("custom_components.sangoma_phone.web_access.TIMEOUT", FAST),
+        patch("custom_components.sangoma_phone.web_access.flow.PROBE_TIMEOUT", FAST),
     ):
         yield
 

@@ -9,7 +9,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.sangoma_phone.const import CONF_WEB_ACCESS, DOMAIN
-from custom_components.sangoma_phone.remote import RETRY_INTERVAL
+from custom_components.sangoma_phone.web_access import RETRY_INTERVAL
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import (
@@ -92,7 +92,7 @@ async def test_a_phone_request_brings_the_controls_back(
         await press_reboot(hass)
     fake_phone.answer = Answer.OK
     await send("idle_to_busy")
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get(REBOOT).state != STATE_UNAVAILABLE
     assert fake_phone.actions[-1] == b"GET /Phone_ActionURL HTTP/1.1"
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from custom_components.sangoma_phone.listener_server import port_is_free
+from custom_components.sangoma_phone.listener.server import port_is_free
 
 from .conftest import Phone, added_phone, set_rate_limit
 from .harness import HOST, HassInstance, allow_loopback_sockets, free_port

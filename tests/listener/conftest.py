@@ -26,7 +26,7 @@ from homeassistant.core import HomeAssistant
 
 from ..conftest import MAC, WEBHOOK_ID
 
-SERVER = "custom_components.sangoma_phone.listener_server"
+SERVER = "custom_components.sangoma_phone.listener.server"
 LISTENER = "custom_components.sangoma_phone.listener"
 REMOTE_NAME = "sensor.desk_phone_remote_name"
 REMOTE_NUMBER = "sensor.desk_phone_remote_number"

@@ -17,7 +17,7 @@ from custom_components.sangoma_phone.listener import (
     ListenerSettings,
     port_is_free,
 )
-from custom_components.sangoma_phone.views import phone_event_urls
+from custom_components.sangoma_phone.urls import phone_event_urls
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP, STATE_ON
 from homeassistant.core import HomeAssistant

@@ -4,14 +4,14 @@ import re
 
 import pytest
 
-from custom_components.sangoma_phone.protocol.control import (
+from custom_components.sangoma_phone.protocol.action_uri import (
     ACTION_PATH,
     DIAL_CHARACTERS,
     KEYS,
     MAX_ACCOUNT,
     MAX_NUMBER_LENGTH,
     Command,
-    InvalidControlValue,
+    InvalidActionValue,
     Key,
     Refusal,
     dial_target,
@@ -91,7 +91,7 @@ def test_key_target_accepts_the_enum() -> None:
     ],
 )
 def test_unknown_keys_refused(key: str) -> None:
-    with pytest.raises(InvalidControlValue) as err:
+    with pytest.raises(InvalidActionValue) as err:
         key_target(key)
     assert err.value.field == "key"
     assert err.value.reason is Refusal.UNKNOWN_KEY
@@ -100,7 +100,7 @@ def test_unknown_keys_refused(key: str) -> None:
 
 @pytest.mark.parametrize("key", [None, 1, b"OK", ["OK"]])
 def test_key_of_wrong_type_refused(key: object) -> None:
-    with pytest.raises(InvalidControlValue) as err:
+    with pytest.raises(InvalidActionValue) as err:
         validate_key(key)
     assert err.value.reason is Refusal.WRONG_TYPE
 
@@ -178,7 +178,7 @@ def test_every_dial_character_is_encoded_safely() -> None:
     ],
 )
 def test_bad_numbers_refused_before_building(number: str, reason: Refusal) -> None:
-    with pytest.raises(InvalidControlValue) as err:
+    with pytest.raises(InvalidActionValue) as err:
         dial_target(number, 1)
     assert err.value.field == "number"
     assert err.value.reason is reason
@@ -188,14 +188,14 @@ def test_bad_numbers_refused_before_building(number: str, reason: Refusal) -> No
 
 
 def test_refusal_names_the_character_and_position() -> None:
-    with pytest.raises(InvalidControlValue) as err:
+    with pytest.raises(InvalidActionValue) as err:
         validate_number("10;02&key=Reboot")
     assert "';' (U+003B) at position 3" in str(err.value)
 
 
 @pytest.mark.parametrize("number", [None, 4003, 40.03, b"4003", ["4003"]])
 def test_number_of_wrong_type_refused(number: object) -> None:
-    with pytest.raises(InvalidControlValue) as err:
+    with pytest.raises(InvalidActionValue) as err:
         validate_number(number)
     assert err.value.reason is Refusal.WRONG_TYPE
 
@@ -220,7 +220,7 @@ def test_every_account_accepted(account: int) -> None:
     ],
 )
 def test_bad_accounts_refused(account: object, reason: Refusal) -> None:
-    with pytest.raises(InvalidControlValue) as err:
+    with pytest.raises(InvalidActionValue) as err:
         dial_target("4003", account)  # type: ignore[arg-type]
     assert err.value.field == "account"
     assert err.value.reason is reason

@@ -18,7 +18,7 @@ from custom_components.sangoma_phone.protocol import (
     parse_query,
     provisioning_xml,
 )
-from custom_components.sangoma_phone.protocol.http import MAX_HEADER_BLOCK
+from custom_components.sangoma_phone.listener.http import MAX_HEADER_BLOCK
 from custom_components.sangoma_phone.protocol.query import (
     MAX_QUERY_LENGTH,
     normalize_ip,

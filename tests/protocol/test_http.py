@@ -5,7 +5,7 @@ from http import HTTPStatus
 
 import pytest
 
-from custom_components.sangoma_phone.protocol.http import (
+from custom_components.sangoma_phone.listener.http import (
     MAX_BODY,
     MAX_HEADER_BLOCK,
     MAX_HEADERS,

@@ -11,7 +11,7 @@ from custom_components.sangoma_phone.protocol import (
     provisioning_xml,
     url_list_text,
 )
-from custom_components.sangoma_phone.protocol.feeds import (
+from custom_components.sangoma_phone.urls.groups import (
     ALWAYS_FED,
     ENTITY_NAMES,
     FEEDS,

@@ -1,6 +1,6 @@
-"""A phone's remote control at runtime: one client, availability, errors for users.
+"""A phone's web access at runtime: one client, availability, errors for users.
 
-Every request to the phone goes through `PhoneRemote.async_run`, which turns
+Every request to the phone goes through `WebAccess.async_run`, which turns
 the client's typed errors into translated `HomeAssistantError`s naming the
 cause, starts the reauthentication flow when the phone rejects the
 credentials, and tracks availability: an unreachable phone makes the control
@@ -14,6 +14,7 @@ import contextlib
 from datetime import datetime, timedelta
 from typing import Any, Final
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.dispatcher import (
@@ -23,25 +24,26 @@ from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 from homeassistant.util.signal_type import SignalType
 
-from .const import DOMAIN, LOGGER
-from .control import (
+from ..const import DOMAIN, LOGGER
+from ..models import PhoneUpdate
+from ..phone import SangomaPhone
+from .client import (
     DEFAULT_TIMEOUT,
     CannotConnect,
-    ControlError,
     InvalidAuth,
-    PhoneControl,
     PhoneRefused,
+    WebAccessClient,
+    WebAccessError,
 )
-from .phone import PhoneUpdate, SangomaPhoneConfigEntry
-from .web_access import async_track_phone_ip, control_settings, web_access
+from .settings import async_track_phone_ip, client_settings, stored_settings
 
 TIMEOUT: Final = DEFAULT_TIMEOUT
 RETRY_INTERVAL: Final = timedelta(seconds=60)
 
-type ControlAction = Callable[[PhoneControl], Awaitable[None]]
+type ClientAction = Callable[[WebAccessClient], Awaitable[None]]
 
 
-def error_key(err: ControlError) -> str:
+def error_key(err: WebAccessError) -> str:
     """Return the translation key (flow error and exception) of a client error."""
     if isinstance(err, CannotConnect):
         return "cannot_connect"
@@ -52,35 +54,35 @@ def error_key(err: ControlError) -> str:
     return "unexpected_answer"
 
 
-class PhoneRemote:
-    """Sends Action URI requests to one phone for entities and actions."""
+class WebAccess:
+    """Sends Action URI requests to one phone for its entities and actions."""
 
-    def __init__(self, hass: HomeAssistant, entry: SangomaPhoneConfigEntry) -> None:
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
         """Prepare; nothing is sent until asked."""
         self.hass = hass
         self.entry = entry
         self.available = True
         self.last_result: str | None = None
         self.last_result_at: datetime | None = None
-        self.signal: SignalType[()] = SignalType(f"{DOMAIN}_remote_{entry.entry_id}")
-        self._client: PhoneControl | None = None
+        self.signal: SignalType[()] = SignalType(
+            f"{DOMAIN}_web_access_{entry.entry_id}"
+        )
+        self._client: WebAccessClient | None = None
         self._retry: CALLBACK_TYPE | None = None
 
-    def client(self) -> PhoneControl:
+    def client(self) -> WebAccessClient:
         """Return the client for the current settings (a new one when they change)."""
-        data = web_access(self.entry)
+        data = stored_settings(self.entry)
         assert data is not None
-        settings = control_settings(data)
+        settings = client_settings(data)
         if self._client is None or self._client.settings != settings:
-            self._client = PhoneControl(self.hass, settings, timeout=TIMEOUT)
+            self._client = WebAccessClient(self.hass, settings, timeout=TIMEOUT)
         return self._client
 
     @callback
-    def async_start(self) -> CALLBACK_TYPE:
+    def async_start(self, phone: SangomaPhone) -> CALLBACK_TYPE:
         """Follow the phone's requests (its IP, a sign of life); return the stop."""
-        unsubscribe = self.entry.runtime_data.async_subscribe(
-            None, self._async_phone_update
-        )
+        unsubscribe = phone.async_subscribe(None, self._async_phone_update)
 
         @callback
         def _stop() -> None:
@@ -96,17 +98,22 @@ class PhoneRemote:
         if ip := update.request.variables.ip:
             async_track_phone_ip(self.hass, self.entry, ip)
         if not self.available:
-            self.hass.async_create_task(self._async_retry(), eager_start=False)
+            self.entry.async_create_background_task(
+                self.hass,
+                self._async_retry(),
+                f"{DOMAIN} web access probe {self.entry.entry_id}",
+                eager_start=False,
+            )
 
     async def _async_retry(self, now: datetime | None = None) -> None:
         with contextlib.suppress(HomeAssistantError):  # logged by availability
             await self.async_run(lambda client: client.async_probe())
 
-    async def async_run(self, action: ControlAction) -> None:
+    async def async_run(self, action: ClientAction) -> None:
         """Run one request; raise a translated HomeAssistantError if it failed."""
         try:
             await action(self.client())
-        except ControlError as err:
+        except WebAccessError as err:
             self._record(error_key(err))
             if isinstance(err, CannotConnect):
                 self._set_available(False)
@@ -122,7 +129,7 @@ class PhoneRemote:
         self._record("ok")
         self._set_available(True)
 
-    def _placeholders(self, err: ControlError) -> dict[str, str]:
+    def _placeholders(self, err: WebAccessError) -> dict[str, str]:
         placeholders = {
             "name": self.entry.title,
             "host": self.client().settings.host,

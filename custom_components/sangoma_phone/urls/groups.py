@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
 
-from .events import EVENTS, EventKey, EventSpec
+from ..const import NOTHING
+from ..protocol.events import EVENTS, EventKey, EventSpec
 
 
 class UrlGroup(StrEnum):
@@ -126,8 +127,8 @@ def group_entities(group: UrlGroup) -> tuple[str, ...]:
 
 
 def entity_list(keys: tuple[str, ...]) -> str:
-    """Return entity names, comma-separated ("—" for none)."""
-    return ", ".join(ENTITY_NAMES[key] for key in keys) or "—"
+    """Return entity names, comma-separated (NOTHING for none)."""
+    return ", ".join(ENTITY_NAMES[key] for key in keys) or NOTHING
 
 
 def feed_table() -> str:

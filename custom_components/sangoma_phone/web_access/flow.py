@@ -31,10 +31,10 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
-from .const import CONF_FOLLOW_PHONE_IP, CONF_HTTPS, CONF_WEB_ACCESS
-from .control import DEFAULT_TIMEOUT, DEFAULT_USERNAME, ControlError, PhoneControl
-from .remote import error_key
-from .web_access import control_settings, web_access
+from ..const import CONF_FOLLOW_PHONE_IP, CONF_HTTPS, CONF_WEB_ACCESS
+from . import error_key
+from .client import DEFAULT_TIMEOUT, DEFAULT_USERNAME, WebAccessClient, WebAccessError
+from .settings import client_settings, stored_settings
 
 PROBE_TIMEOUT: Final = DEFAULT_TIMEOUT
 _ERROR_FIELD: Final = {"cannot_connect": CONF_HOST, "invalid_auth": CONF_PASSWORD}
@@ -78,10 +78,10 @@ async def async_probe(
 ) -> None:
     """Check the settings with the harmless probe; add a field error if it fails."""
     try:
-        await PhoneControl(
-            hass, control_settings(data), timeout=PROBE_TIMEOUT
+        await WebAccessClient(
+            hass, client_settings(data), timeout=PROBE_TIMEOUT
         ).async_probe()
-    except ControlError as err:
+    except WebAccessError as err:
         key = error_key(err)
         key = key if key in _ERROR_FIELD else "unexpected_answer"
         errors[_ERROR_FIELD.get(key, "base")] = key
@@ -134,7 +134,7 @@ class WebAccessReauthFlow(ConfigFlow):
     ) -> ConfigFlowResult:
         """Ask for the user name and password; check them with the probe."""
         entry = self._get_reauth_entry()
-        current = web_access(entry)
+        current = stored_settings(entry)
         if current is None:
             return self.async_abort(reason="web_access_not_configured")
         errors: dict[str, str] = {}

@@ -15,7 +15,7 @@ from http import HTTPStatus
 import re
 from typing import Final
 
-from .query import MAX_QUERY_LENGTH
+from ..protocol.query import MAX_QUERY_LENGTH
 
 MAX_REQUEST_LINE: Final = 8192  # bytes, also the limit of one header line
 MAX_HEADER_BLOCK: Final = 16384  # bytes

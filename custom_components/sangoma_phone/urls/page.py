@@ -13,10 +13,12 @@ from typing import Any
 
 from homeassistant.components.http.auth import async_sign_path
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.network import NoURLAvailableError
 
-from .const import CONF_MAC, PROVISIONING_LINK_VALIDITY
-from .protocol import webhook_path
-from .protocol.feeds import (
+from ..const import CONF_MAC, PROVISIONING_LINK_VALIDITY
+from ..protocol import webhook_path
+from . import include_unverified, phone_base_url, urls_for
+from .groups import (
     GROUP_TITLES,
     MINIMAL,
     UrlGroup,
@@ -25,14 +27,7 @@ from .protocol.feeds import (
     group_entities,
     group_events,
 )
-from .views import (
-    include_unverified,
-    phone_base_url,
-    provisioning_filename,
-    provisioning_path,
-    url_list_path,
-    urls_for,
-)
+from .views import provisioning_filename, provisioning_path, url_list_path
 
 MINIMAL_MARK = "★"
 
@@ -101,3 +96,16 @@ def url_placeholders(
             hass, url_list_path(entry_id), "URL list (text)"
         )
     return placeholders
+
+
+def phone_urls(
+    hass: HomeAssistant,
+    webhook_id: str,
+    entry_id: str | None,
+    options: Mapping[str, Any] | None = None,
+) -> dict[str, str] | None:
+    """Return the URL placeholders; None when Home Assistant has no local URL."""
+    try:
+        return url_placeholders(hass, webhook_id, entry_id, options)
+    except NoURLAvailableError:
+        return None

@@ -16,8 +16,8 @@ from typing import Any, Final
 
 from homeassistant.core import HomeAssistant
 
-from .const import LOGGER
-from .protocol.http import MAX_REQUEST_LINE, RequestRefused, response
+from ..const import LOGGER
+from .http import MAX_REQUEST_LINE, RequestRefused, response
 
 # Every address, as Home Assistant's own server binds by default: the phones are
 # on the LAN. When Home Assistant's server is bound to some addresses only, the

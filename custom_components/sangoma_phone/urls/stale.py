@@ -17,8 +17,8 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_URL_BASE, DOMAIN
-from .views import phone_base_url
+from ..const import CONF_URL_BASE, DOMAIN
+from . import phone_base_url
 
 STALE_URLS = "stale_urls"
 
@@ -93,7 +93,7 @@ def quiet_phones(hass: HomeAssistant) -> list[tuple[str, datetime | None]]:
     for entry in hass.config_entries.async_loaded_entries(DOMAIN):
         if (since := changed_since(hass, entry.entry_id)) is None:
             continue
-        last = entry.runtime_data.state.last_event_time
+        last = entry.runtime_data.phone.state.last_event_time
         if last is None or last < since:
             quiet.append((entry.title, last))
     return sorted(quiet, key=lambda item: item[0])

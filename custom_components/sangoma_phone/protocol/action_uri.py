@@ -121,7 +121,7 @@ class Refusal(StrEnum):
     UNKNOWN_KEY = "unknown_key"
 
 
-class InvalidControlValue(ValueError):
+class InvalidActionValue(ValueError):
     """A value refused before any request was built."""
 
     def __init__(self, field: str, reason: Refusal, detail: str) -> None:
@@ -137,29 +137,29 @@ def _describe(char: str) -> str:
 
 
 def validate_number(number: object) -> str:
-    """Return a dialable number unchanged, or raise InvalidControlValue."""
+    """Return a dialable number unchanged, or raise InvalidActionValue."""
     if not isinstance(number, str):
-        raise InvalidControlValue(
+        raise InvalidActionValue(
             "number", Refusal.WRONG_TYPE, f"expected text, got {type(number).__name__}"
         )
     if number in {"", "+"}:
-        raise InvalidControlValue("number", Refusal.EMPTY, "nothing to dial")
+        raise InvalidActionValue("number", Refusal.EMPTY, "nothing to dial")
     if len(number) > MAX_NUMBER_LENGTH:
-        raise InvalidControlValue(
+        raise InvalidActionValue(
             "number",
             Refusal.TOO_LONG,
             f"{len(number)} characters, at most {MAX_NUMBER_LENGTH} allowed",
         )
     for position, char in enumerate(number):
         if char not in DIAL_CHARACTERS:
-            raise InvalidControlValue(
+            raise InvalidActionValue(
                 "number",
                 Refusal.INVALID_CHARACTER,
                 f"character {_describe(char)} at position {position + 1} is not "
                 "dialable; allowed: 0-9 * # and a leading +",
             )
         if char == "+" and position:
-            raise InvalidControlValue(
+            raise InvalidActionValue(
                 "number",
                 Refusal.MISPLACED_PLUS,
                 f"'+' at position {position + 1}; it is allowed only first",
@@ -168,15 +168,15 @@ def validate_number(number: object) -> str:
 
 
 def validate_account(account: object) -> int:
-    """Return a SIP account number (1-16), or raise InvalidControlValue."""
+    """Return a SIP account number (1-16), or raise InvalidActionValue."""
     if isinstance(account, bool) or not isinstance(account, int):
-        raise InvalidControlValue(
+        raise InvalidActionValue(
             "account",
             Refusal.WRONG_TYPE,
             f"expected a whole number, got {type(account).__name__}",
         )
     if not MIN_ACCOUNT <= account <= MAX_ACCOUNT:
-        raise InvalidControlValue(
+        raise InvalidActionValue(
             "account",
             Refusal.OUT_OF_RANGE,
             f"{account} is not between {MIN_ACCOUNT} and {MAX_ACCOUNT}",
@@ -185,14 +185,14 @@ def validate_account(account: object) -> int:
 
 
 def validate_key(key: object) -> str:
-    """Return a documented key value (exact case), or raise InvalidControlValue."""
+    """Return a documented key value (exact case), or raise InvalidActionValue."""
     if not isinstance(key, str):
-        raise InvalidControlValue(
+        raise InvalidActionValue(
             "key", Refusal.WRONG_TYPE, f"expected text, got {type(key).__name__}"
         )
     if key not in _KEY_SET:
         shown = key if len(key) <= _SHOWN_KEY_LENGTH else f"{key[:_SHOWN_KEY_LENGTH]}…"
-        raise InvalidControlValue(
+        raise InvalidActionValue(
             "key", Refusal.UNKNOWN_KEY, f"{shown!r} is not a documented key value"
         )
     return str(key)

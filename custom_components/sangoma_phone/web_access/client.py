@@ -30,7 +30,8 @@ from yarl import URL
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from .protocol.control import dial_target, hang_up_target, key_target, probe_target
+from ..compat import basic_auth_header
+from ..protocol.action_uri import dial_target, hang_up_target, key_target, probe_target
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ class AuthScheme(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ControlSettings:
+class ClientSettings:
     """How to reach a phone's web server (make a new client when they change)."""
 
     host: str
@@ -65,19 +66,19 @@ class ControlSettings:
         return 443 if self.https else 80
 
 
-class ControlError(Exception):
+class WebAccessError(Exception):
     """The phone did not do what was asked."""
 
 
-class CannotConnect(ControlError):
+class CannotConnect(WebAccessError):
     """The phone could not be reached, or did not answer in time."""
 
 
-class InvalidAuth(ControlError):
+class InvalidAuth(WebAccessError):
     """The phone rejected the credentials (401 or 403)."""
 
 
-class PhoneRefused(ControlError):
+class PhoneRefused(WebAccessError):
     """The phone answered with an error status."""
 
     def __init__(self, status: int) -> None:
@@ -86,7 +87,7 @@ class PhoneRefused(ControlError):
         self.status = status
 
 
-class UnexpectedAnswer(ControlError):
+class UnexpectedAnswer(WebAccessError):
     """The phone answered something that is not a plain success or error."""
 
 
@@ -96,7 +97,7 @@ def _scheme_of(header: str | None) -> AuthScheme | None:
     return next((scheme for scheme in AuthScheme if scheme == word), None)
 
 
-def phone_url(settings: ControlSettings, target: str) -> URL:
+def phone_url(settings: ClientSettings, target: str) -> URL:
     """Return the URL of a request target on the phone (no credentials in it)."""
     host = settings.host
     if host.startswith("[") and host.endswith("]"):
@@ -113,13 +114,13 @@ def phone_url(settings: ControlSettings, target: str) -> URL:
     return base.with_path(target, encoded=True)
 
 
-class PhoneControl:
+class WebAccessClient:
     """Sends Action URI requests to one phone, one at a time."""
 
     def __init__(
         self,
         hass: HomeAssistant,
-        settings: ControlSettings,
+        settings: ClientSettings,
         *,
         timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
@@ -132,7 +133,7 @@ class PhoneControl:
         self._digest: aiohttp.DigestAuthMiddleware | None = None
 
     @property
-    def settings(self) -> ControlSettings:
+    def settings(self) -> ClientSettings:
         """Return the settings this client uses."""
         return self._settings
 
@@ -146,7 +147,7 @@ class PhoneControl:
         await self._async_request(probe_target())
 
     async def async_dial(self, number: str, account: int | None = None) -> None:
-        """Dial a number (validated first; InvalidControlValue if refused)."""
+        """Dial a number (validated first; InvalidActionValue if refused)."""
         await self._async_request(dial_target(number, account))
 
     async def async_hang_up(self) -> None:
@@ -161,7 +162,7 @@ class PhoneControl:
         login, password = self._settings.username, self._settings.password
         try:
             if scheme is AuthScheme.BASIC:
-                basic = _basic_header(login, password)
+                basic = basic_auth_header(login, password)
                 return {"headers": {hdrs.AUTHORIZATION: basic}}
             if self._digest is None:
                 self._digest = aiohttp.DigestAuthMiddleware(login, password)
@@ -228,14 +229,3 @@ class PhoneControl:
                 return status
             self._scheme = untried[0]
         return status
-
-
-def _basic_header(login: str, password: str) -> str:
-    """Return a Basic Authorization header value.
-
-    aiohttp 3.14 (Home Assistant 2026.10) deprecates ``BasicAuth`` in favour of
-    ``encode_basic_auth``; older releases (aiohttp 3.13) have only the former.
-    """
-    if (encode := getattr(aiohttp, "encode_basic_auth", None)) is not None:
-        return str(encode(login, password))
-    return aiohttp.BasicAuth(login, password).encode()  # pragma: no cover

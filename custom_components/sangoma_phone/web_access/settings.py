@@ -1,4 +1,4 @@
-"""The phone's web access settings: stored in the entry's data, read as ControlSettings.
+"""The phone's web access settings: stored in the entry's data, read as ClientSettings.
 
 `entry.data[CONF_WEB_ACCESS]` holds host, port, HTTPS, verify certificate,
 user name and password, and whether the host follows the IP the phone
@@ -28,15 +28,15 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 
-from .const import CONF_FOLLOW_PHONE_IP, CONF_HTTPS, CONF_WEB_ACCESS, DOMAIN
-from .control import DEFAULT_USERNAME, ControlSettings
+from ..const import CONF_FOLLOW_PHONE_IP, CONF_HTTPS, CONF_WEB_ACCESS, DOMAIN
+from .client import DEFAULT_USERNAME, ClientSettings
 
 DND_KEY: Final = "dnd"
 REBOOT_KEY: Final = "reboot"
 PROVISION_KEY: Final = "provision"
 
 # The entities that exist only with web access, and only without it.
-_CONTROL_ENTITIES: Final = (
+_WEB_ACCESS_ENTITIES: Final = (
     (Platform.SWITCH, DND_KEY),
     (Platform.BUTTON, REBOOT_KEY),
     (Platform.BUTTON, PROVISION_KEY),
@@ -44,16 +44,16 @@ _CONTROL_ENTITIES: Final = (
 _READ_ONLY_ENTITIES: Final = ((Platform.BINARY_SENSOR, DND_KEY),)
 
 
-def web_access(entry: ConfigEntry) -> Mapping[str, Any] | None:
+def stored_settings(entry: ConfigEntry) -> Mapping[str, Any] | None:
     """Return the phone's web access settings; None when not configured."""
     data: Mapping[str, Any] | None = entry.data.get(CONF_WEB_ACCESS)
     return data
 
 
-def control_settings(data: Mapping[str, Any]) -> ControlSettings:
+def client_settings(data: Mapping[str, Any]) -> ClientSettings:
     """Return the client settings of stored web access settings."""
     port = data.get(CONF_PORT)
-    return ControlSettings(
+    return ClientSettings(
         host=str(data[CONF_HOST]),
         port=int(port) if port else None,
         https=bool(data.get(CONF_HTTPS, False)),
@@ -66,7 +66,7 @@ def control_settings(data: Mapping[str, Any]) -> ControlSettings:
 @callback
 def async_track_phone_ip(hass: HomeAssistant, entry: ConfigEntry, ip: str) -> bool:
     """Move a following host to the phone's new IP; return whether it changed."""
-    data = web_access(entry)
+    data = stored_settings(entry)
     if data is None or not data.get(CONF_FOLLOW_PHONE_IP) or data[CONF_HOST] == ip:
         return False
     hass.config_entries.async_update_entry(
@@ -78,7 +78,7 @@ def async_track_phone_ip(hass: HomeAssistant, entry: ConfigEntry, ip: str) -> bo
 @callback
 def async_remove_stale_entities(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Remove the registry entries of the entity set the phone no longer has."""
-    stale = _READ_ONLY_ENTITIES if web_access(entry) else _CONTROL_ENTITIES
+    stale = _READ_ONLY_ENTITIES if stored_settings(entry) else _WEB_ACCESS_ENTITIES
     registry = er.async_get(hass)
     for platform, key in stale:
         unique_id = f"{entry.entry_id}_{key}"

@@ -11,7 +11,11 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 
-from .const import DEFAULT_LISTENER_PORT, LISTENER_STORAGE_KEY, LISTENER_STORAGE_VERSION
+from ..const import (
+    DEFAULT_LISTENER_PORT,
+    LISTENER_STORAGE_KEY,
+    LISTENER_STORAGE_VERSION,
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

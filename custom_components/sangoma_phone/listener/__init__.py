@@ -28,13 +28,14 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util.hass_dict import HassKey
 
-from .const import DOMAIN, LOGGER
-from .listener_server import OneRequestServer, listen_hosts, port_is_free
-from .listener_settings import ListenerSettings, ListenerSettingsStore
-from .phone import ProblemLog, SangomaPhoneConfigEntry
-from .protocol.http import RequestRefused, read_request
-from .protocol.ratelimit import SourceLimiter, Verdict
-from .protocol.urls import webhook_path
+from ..const import DOMAIN, LOGGER
+from ..models import SangomaPhoneConfigEntry
+from ..phone import ProblemLog
+from ..protocol.ratelimit import SourceLimiter, Verdict
+from ..protocol.urls import webhook_path
+from .http import RequestRefused, read_request
+from .server import OneRequestServer, listen_hosts, port_is_free
+from .settings import ListenerSettings, ListenerSettingsStore
 
 __all__ = [
     "DATA_LISTENER",
@@ -185,7 +186,7 @@ class PhoneListener:
                     entry
                     for entry in self._phones.values()
                     if hmac.compare_digest(
-                        entry.runtime_data.webhook_id.encode(), webhook_id
+                        entry.runtime_data.phone.webhook_id.encode(), webhook_id
                     )
                 ),
                 None,
@@ -220,7 +221,7 @@ class PhoneListener:
     ) -> HTTPStatus:
         """Hand a request to its phone; an unexpected error is logged, 200."""
         try:
-            return entry.runtime_data.async_handle_request(raw, source)
+            return entry.runtime_data.phone.async_handle_request(raw, source)
         except Exception:
             LOGGER.exception("Phone listener: error handling a request from %s", source)
             return HTTPStatus.OK

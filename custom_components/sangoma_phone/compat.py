@@ -1,0 +1,67 @@
+"""Shims for the older Home Assistant releases the integration supports.
+
+Each names the release that lets it go: once the oldest supported release
+(hacs.json, requirements_test_oldest.txt) is at least that one, delete the
+shim and use the new API directly.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+
+try:
+    from homeassistant.components.repairs import RepairsFlowResult
+except ImportError:  # pragma: no cover  # Drop with 2026.3 (not importable there).
+    from homeassistant.data_entry_flow import (  # type: ignore[assignment]
+        FlowResult as RepairsFlowResult,
+    )
+
+__all__ = [
+    "CheckerCompat",
+    "RepairsFlowResult",
+    "basic_auth_header",
+    "device_entry_ids",
+]
+
+
+def basic_auth_header(login: str, password: str) -> str:
+    """Return a Basic Authorization header value.
+
+    Drop with 2026.3: aiohttp 3.14 (Home Assistant 2026.10) deprecates
+    ``BasicAuth`` for ``encode_basic_auth``; aiohttp 3.13 has only the former.
+    """
+    if (encode := getattr(aiohttp, "encode_basic_auth", None)) is not None:
+        return str(encode(login, password))
+    return aiohttp.BasicAuth(login, password).encode()  # pragma: no cover
+
+
+def device_entry_ids(device: Any) -> tuple[str, ...]:
+    """Return the config entries of a device.
+
+    Drop with 2026.3: Home Assistant 2026.10 gives a device one
+    ``config_entry_id`` and deprecates ``config_entries``.
+    """
+    if device is None:
+        return ()
+    if (entry_id := getattr(device, "config_entry_id", None)) is not None:
+        return (str(entry_id),)
+    return tuple(device.config_entries)  # pragma: no cover
+
+
+class CheckerCompat:
+    """A condition's checker as Home Assistant 2026.3 asks for it.
+
+    Drop with 2026.3: later releases call the condition's ``_async_check``.
+    """
+
+    def _async_check(self, **kwargs: Any) -> bool:
+        raise NotImplementedError
+
+    async def async_get_checker(self) -> Callable[..., bool]:
+        """Return the checker (Home Assistant 2026.3)."""
+
+        def checker(*args: Any, **kwargs: Any) -> bool:
+            return self._async_check()
+
+        return checker
