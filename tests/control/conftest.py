@@ -16,6 +16,7 @@ from custom_components.sangoma_phone.const import (
     CONF_WEBHOOK_ID,
     DOMAIN,
 )
+from custom_components.sangoma_phone.web_access.client import WebAccessClient
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -44,10 +45,7 @@ def sockets(socket_enabled: None) -> None:
 @pytest.fixture(autouse=True)
 def fast_timeouts() -> Any:
     """Let a hanging phone time out quickly."""
-    with (
-        patch("custom_components.sangoma_phone.web_access.TIMEOUT", FAST),
-        patch("custom_components.sangoma_phone.web_access.flow.PROBE_TIMEOUT", FAST),
-    ):
+    with patch.object(WebAccessClient, "timeout", FAST):
         yield
 
 

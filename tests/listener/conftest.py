@@ -22,6 +22,7 @@ from custom_components.sangoma_phone.const import (
     LISTENER_STORAGE_KEY,
 )
 from custom_components.sangoma_phone.listener import DATA_LISTENER
+from custom_components.sangoma_phone.listener.server import OneRequestServer
 from homeassistant.core import HomeAssistant
 
 from ..conftest import MAC, WEBHOOK_ID
@@ -180,8 +181,8 @@ async def listener(
 def fast_timeouts() -> Generator[None]:
     """Make the listener's timeouts short."""
     with (
-        patch(f"{SERVER}.READ_TIMEOUT", 0.2),
-        patch(f"{SERVER}.LINGER_TIMEOUT", 0.2),
+        patch.object(OneRequestServer, "read_timeout", 0.2),
+        patch.object(OneRequestServer, "linger_timeout", 0.2),
     ):
         yield
 

@@ -11,6 +11,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sangoma_phone.listener import DATA_LISTENER, port_is_free
+from custom_components.sangoma_phone.listener.server import OneRequestServer
 from homeassistant.const import STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
@@ -60,7 +61,7 @@ async def test_short_body_and_early_close(hass: HomeAssistant, listener: int) ->
 @pytest.mark.usefixtures("fast_timeouts")
 async def test_client_that_never_closes(hass: HomeAssistant, listener: int) -> None:
     """A client that keeps the connection open after its answer cannot hold it."""
-    with patch(f"{SERVER}.MAX_CONNECTIONS", 1):
+    with patch.object(OneRequestServer, "max_connections", 1):
         reader, writer = await asyncio.open_connection("127.0.0.1", listener)
         writer.write(get(PATH + b"?event=dnd_on"))
         await writer.drain()
@@ -77,7 +78,7 @@ async def test_client_that_never_closes(hass: HomeAssistant, listener: int) -> N
 
 async def test_connection_cap(hass: HomeAssistant, listener: int) -> None:
     """Beyond the cap, connections are closed at once; then it serves again."""
-    with patch(f"{SERVER}.MAX_CONNECTIONS", 2):
+    with patch.object(OneRequestServer, "max_connections", 2):
         idle = [await asyncio.open_connection("127.0.0.1", listener) for _ in range(2)]
         # Connections are accepted in order: the idle ones hold the two slots.
         assert await connection_closed(listener, get(PATH + b"?event=dnd_on"))

@@ -11,8 +11,8 @@ from custom_components.sangoma_phone.const import (
     DEFAULT_LISTENER_PORT,
 )
 from custom_components.sangoma_phone.listener import DATA_LISTENER, ListenerSettings
-from custom_components.sangoma_phone.urls.page import url_placeholders
 from custom_components.sangoma_phone.urls import phone_event_urls
+from custom_components.sangoma_phone.urls.page import url_placeholders
 from homeassistant.core import HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
 

@@ -1,8 +1,8 @@
 """The phone listener's socket server: one request per connection, then close.
 
 It binds the addresses Home Assistant's own server listens on, reads one
-request within READ_TIMEOUT, answers with a fixed short body, lets the client
-read it (LINGER_TIMEOUT) and closes. At most MAX_CONNECTIONS connections are
+request within `read_timeout`, answers with a fixed short body, lets the client
+read it (`linger_timeout`) and closes. At most `max_connections` connections are
 served at once; more are closed at once. What a request means is the
 handler's business (the listener's routing).
 """
@@ -23,9 +23,6 @@ from .http import MAX_REQUEST_LINE, RequestRefused, response
 # on the LAN. When Home Assistant's server is bound to some addresses only, the
 # listener binds the same ones (listen_hosts).
 LISTEN_HOSTS: Final = ("0.0.0.0", "::") if socket.has_ipv6 else ("0.0.0.0",)  # noqa: S104
-READ_TIMEOUT = 5.0  # seconds to receive (and handle) a whole request
-LINGER_TIMEOUT = 2.0  # seconds to send the answer and let the client close
-MAX_CONNECTIONS = 64  # concurrent; more are closed at once
 LINGER_DRAIN = 65536  # bytes read and dropped after answering, at most
 
 # Reads one request from a connection and handles it: returns the status to
@@ -72,6 +69,10 @@ def port_is_free(port: int, hosts: tuple[str, ...] = LISTEN_HOSTS) -> bool:
 class OneRequestServer:
     """A listening socket that serves one request per connection."""
 
+    read_timeout: float = 5.0  # seconds to receive (and handle) a whole request
+    linger_timeout: float = 2.0  # seconds to send the answer and let the client close
+    max_connections: int = 64  # concurrent; more are closed at once
+
     def __init__(self, handler: RequestHandler, log_problem: ProblemLogger) -> None:
         """Keep the handler; nothing listens until async_start."""
         self._handler = handler
@@ -86,7 +87,7 @@ class OneRequestServer:
             host=list(hosts),
             port=port,
             limit=MAX_REQUEST_LINE,
-            backlog=MAX_CONNECTIONS,
+            backlog=self.max_connections,
             reuse_address=True,
         )
 
@@ -106,7 +107,7 @@ class OneRequestServer:
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
         """Serve one connection: one request, one answer, close."""
-        if len(self._tasks) >= MAX_CONNECTIONS:
+        if len(self._tasks) >= self.max_connections:
             writer.transport.abort()
             self._log_problem("connections", "too many connections at once")
             return
@@ -125,7 +126,7 @@ class OneRequestServer:
         peer = writer.get_extra_info("peername")
         source = str(peer[0]) if isinstance(peer, tuple) and peer else None
         try:
-            async with asyncio.timeout(READ_TIMEOUT):
+            async with asyncio.timeout(self.read_timeout):
                 status, head_only = await self._handler(reader, source)
         except RequestRefused as err:
             LOGGER.debug("Phone listener: %s from %s: %s", err.status, source, err)
@@ -133,7 +134,7 @@ class OneRequestServer:
         except TimeoutError, EOFError, ConnectionError:
             return  # the client was too slow or went away: nothing to answer
         try:
-            async with asyncio.timeout(LINGER_TIMEOUT):
+            async with asyncio.timeout(self.linger_timeout):
                 writer.write(response(status, head_only=head_only))
                 await writer.drain()
                 writer.write_eof()

@@ -28,7 +28,6 @@ from ..const import DOMAIN, LOGGER
 from ..models import PhoneUpdate
 from ..phone import SangomaPhone
 from .client import (
-    DEFAULT_TIMEOUT,
     CannotConnect,
     InvalidAuth,
     PhoneRefused,
@@ -37,7 +36,6 @@ from .client import (
 )
 from .settings import async_track_phone_ip, client_settings, stored_settings
 
-TIMEOUT: Final = DEFAULT_TIMEOUT
 RETRY_INTERVAL: Final = timedelta(seconds=60)
 
 type ClientAction = Callable[[WebAccessClient], Awaitable[None]]
@@ -76,7 +74,7 @@ class WebAccess:
         assert data is not None
         settings = client_settings(data)
         if self._client is None or self._client.settings != settings:
-            self._client = WebAccessClient(self.hass, settings, timeout=TIMEOUT)
+            self._client = WebAccessClient(self.hass, settings)
         return self._client
 
     @callback

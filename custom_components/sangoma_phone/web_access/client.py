@@ -117,17 +117,21 @@ def phone_url(settings: ClientSettings, target: str) -> URL:
 class WebAccessClient:
     """Sends Action URI requests to one phone, one at a time."""
 
+    # Seconds for one whole exchange, challenges included.
+    timeout: float = DEFAULT_TIMEOUT
+
     def __init__(
         self,
         hass: HomeAssistant,
         settings: ClientSettings,
         *,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | None = None,
     ) -> None:
         """Prepare a client; nothing is sent until a request is made."""
         self._hass = hass
         self._settings = settings
-        self._timeout = timeout
+        if timeout is not None:
+            self.timeout = timeout
         self._lock = asyncio.Lock()
         self._scheme: AuthScheme | None = None
         self._digest: aiohttp.DigestAuthMiddleware | None = None
@@ -179,11 +183,11 @@ class WebAccessClient:
         where = f"{url.host}:{settings.effective_port}"
         async with self._lock:
             try:
-                async with asyncio.timeout(self._timeout):
+                async with asyncio.timeout(self.timeout):
                     status = await self._async_exchange(session, url)
             except TimeoutError as err:
                 _LOGGER.debug("Phone %s did not answer %s in time", where, target)
-                raise CannotConnect(f"no answer within {self._timeout:g} s") from err
+                raise CannotConnect(f"no answer within {self.timeout:g} s") from err
             except aiohttp.ClientConnectionError as err:
                 _LOGGER.debug("Phone %s unreachable: %s", where, type(err).__name__)
                 raise CannotConnect(
@@ -204,7 +208,7 @@ class WebAccessClient:
 
     async def _async_exchange(self, session: aiohttp.ClientSession, url: URL) -> int:
         """Send the request, switching scheme on a challenge; return the status."""
-        timeout = aiohttp.ClientTimeout(total=self._timeout)
+        timeout = aiohttp.ClientTimeout(total=self.timeout)
         status = 401
         for _ in range(_MAX_ATTEMPTS):
             async with session.get(

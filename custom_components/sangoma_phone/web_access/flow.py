@@ -33,10 +33,9 @@ from homeassistant.helpers.selector import (
 
 from ..const import CONF_FOLLOW_PHONE_IP, CONF_HTTPS, CONF_WEB_ACCESS
 from . import error_key
-from .client import DEFAULT_TIMEOUT, DEFAULT_USERNAME, WebAccessClient, WebAccessError
+from .client import DEFAULT_USERNAME, WebAccessClient, WebAccessError
 from .settings import client_settings, stored_settings
 
-PROBE_TIMEOUT: Final = DEFAULT_TIMEOUT
 _ERROR_FIELD: Final = {"cannot_connect": CONF_HOST, "invalid_auth": CONF_PASSWORD}
 _PASSWORD: Final = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 
@@ -78,9 +77,7 @@ async def async_probe(
 ) -> None:
     """Check the settings with the harmless probe; add a field error if it fails."""
     try:
-        await WebAccessClient(
-            hass, client_settings(data), timeout=PROBE_TIMEOUT
-        ).async_probe()
+        await WebAccessClient(hass, client_settings(data)).async_probe()
     except WebAccessError as err:
         key = error_key(err)
         key = key if key in _ERROR_FIELD else "unexpected_answer"
