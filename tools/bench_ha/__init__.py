@@ -1,4 +1,1 @@
-"""scripts/bench --ha: this integration against a real Home Assistant.
-
-See tools/bench_ha/__main__.py for the options and docs/benchmarks.md.
-"""
+"""scripts/bench --ha: this integration in a real Home Assistant (__main__.py)."""

@@ -1,10 +1,10 @@
 """scripts/bench --ha [--scale]: figures of a real Home Assistant, printed.
 
-Starts `hass` from .venv with the end-to-end harness (recorder on), measures
-the paths (a) floor, (b) DIY automation, (i) hand-written ideal, (s) the
-integration's states set by hand and (c) this integration over N phones in
-one process and one run, prints a table and the ratios, writes JSON (.bench/)
-and draws docs/bench-ha.png. Asserts nothing.
+Starts `hass` from .venv (tools/hass_process.py, recorder on) and measures, in
+one process and one run, the paths (a) floor, (b) DIY automation, (i)
+hand-written ideal, (s) the integration's states set by hand and (c) this
+integration over N phones; prints a table and the ratios and writes
+.bench/ha.json. --scale (see run.py) writes .bench/ha-scale.json.
 """
 
 from __future__ import annotations
@@ -12,232 +12,163 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import json
 import os
 from pathlib import Path
 import shutil
 import signal
 import sys
 import tempfile
+from typing import Any
 
-from tests.e2e.harness import free_port
+from tools.hass_process import ROOT
 
-from . import profiling, report, run, scale
+from . import run
 
-ROOT = Path(__file__).resolve().parents[2]
-# Burst requests a path below which the CPU per event is coarse (/proc counts
-# CPU time in 10 ms ticks).
-COARSE_BELOW = 2000
-
-
-def _positive(text: str) -> int:
-    """A count of at least 1."""
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not at least 1")
-    return value
-
-
-def _rate(text: str) -> float:
-    """A rate above 0."""
-    value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"{value} is not above 0")
-    return value
-
-
-def _counts(text: str) -> list[int]:
-    """Phone counts, comma-separated, each at least 1, none twice."""
-    counts = [_positive(n) for n in text.split(",") if n]
-    if len(set(counts)) != len(counts):
-        raise argparse.ArgumentTypeError(f"{text}: a count is given twice")
-    return counts
-
-
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    """Return the options."""
-    parser = argparse.ArgumentParser(prog="scripts/bench --ha", description=__doc__)
-    parser.add_argument(
-        "--scale", action="store_true", help="setup time and RSS per phone"
-    )
-    parser.add_argument(
-        "--phones",
-        type=_counts,
-        default=None,
-        help="phone counts of path c (default 1,20,200; --scale: 200,1000)",
-    )
-    parser.add_argument(
-        "--requests",
-        type=_positive,
-        default=4000,
-        help="burst requests per path, over all rounds (default 4000)",
-    )
-    parser.add_argument(
-        "--paced",
-        type=_positive,
-        default=1000,
-        help="paced requests per path, over all rounds (default 1000)",
-    )
-    parser.add_argument("--rate", type=_rate, default=100.0, help="paced rate, req/s")
-    parser.add_argument(
-        "--rounds", type=_positive, default=4, help="interleaved rounds"
-    )
-    parser.add_argument(
-        "--connections", type=_positive, default=16, help="requests in flight"
-    )
-    parser.add_argument(
-        "--warmup", type=_positive, default=100, help="warm-up requests per path"
-    )
-    parser.add_argument(
-        "--shared-phones",
-        type=_positive,
-        default=20,
-        help="phones whose requests paths a, b and i get",
-    )
-    parser.add_argument(
-        "--restarts",
-        type=_positive,
-        default=3,
-        help="--scale: restarts per count, the fastest counts",
-    )
-    parser.add_argument(
-        "--profile",
-        metavar="PATH",
-        default=None,
-        help="also profile one burst of a path (e.g. c20) with cProfile",
-    )
-    parser.add_argument(
-        "--profile-requests",
-        type=_positive,
-        default=2000,
-        help="requests of the profiled burst (default 2000)",
-    )
-    parser.add_argument(
-        "--py-spy",
-        metavar="BIN",
-        nargs="?",
-        const=str(Path(sys.executable).parent / "py-spy"),
-        default=None,
-        help="profile with py-spy (.venv's, or this binary) instead of cProfile",
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=ROOT / ".bench",
-        help="directory of the JSON, the profile and hass's config (default .bench)",
-    )
-    parser.add_argument(
-        "--chart",
-        type=Path,
-        default=ROOT / "docs" / "bench-ha.png",
-        help="the chart to draw (default docs/bench-ha.png)",
-    )
-    parser.add_argument("--no-chart", action="store_true")
-    parser.add_argument("--keep", action="store_true", help="keep hass's config dir")
-    args = parser.parse_args(argv)
-    args.phones = args.phones or ([200, 1000] if args.scale else [1, 20, 200])
-    names = ["a", "b", "i", "s", *(f"c{n}" for n in args.phones)]
-    if args.profile is not None and args.profile not in names:
-        parser.error(f"--profile: no path {args.profile!r} (one of {', '.join(names)})")
-    if args.py_spy and not args.profile:
-        parser.error("--py-spy: profiles the path given with --profile")
-    if args.py_spy and not Path(args.py_spy).is_file():
-        parser.error(f"--py-spy: no py-spy at {args.py_spy} (run scripts/setup)")
-    if args.scale and args.profile:
-        parser.error("--profile: not with --scale (it measures setup, no requests)")
-    # Where the files go, checked now rather than after the measurements.
-    folders = [args.out] + ([] if args.no_chart or args.scale else [args.chart.parent])
-    for folder in folders:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            parser.error(f"cannot write to {folder}: {err.strerror}")
-        if not os.access(folder, os.W_OK):
-            parser.error(f"cannot write to {folder}")
-    args.port = free_port()
-    suffix = "collapsed" if args.py_spy else "pstats"
-    args.profile_out = args.out / f"profile-{args.profile}.{suffix}"
-    return args
+OUT = ROOT / ".bench"
+# (heading, format, key) of the tables' columns.
+COLUMNS = (
+    ("path", "{}", "label"),
+    ("CPU/event", "{:.0f} µs", "cpu_us_per_event"),
+    ("max req/s", "{:.0f}", "max_rps"),
+    ("p50 @100/s", "{:.1f} ms", "p50_ms"),
+    ("p99 @100/s", "{:.1f} ms", "p99_ms"),
+    ("rows/event", "{:.2f}", "rows_per_event"),
+    ("lost", "{}", "events_lost"),
+)
+THREAD_COLUMNS = (
+    ("CPU per event by thread", "{}", "label"),
+    *((group, "{:.0f} µs", group) for group in ("loop", "recorder", "other")),
+)
+SCALE_COLUMNS = (
+    ("integration", "{}", "label"),
+    ("phones", "{}", "phones"),
+    ("add via flow", "{:.0f} ms", "add_ms_per_phone"),
+    ("to RUNNING", "{:.1f} s", "running_s"),
+    ("vs no phone", "{:+.1f} s", "running_extra_s"),
+    ("setup (HA timing)", "{:.2f} s", "setup_s"),
+    ("RSS", "{:.0f} MB", "rss_mb"),
+    ("RSS per phone", "{:.0f} KB", "rss_kb_per_phone"),
+    ("per added phone", "{:.0f} KB", "rss_kb_per_added_phone"),
+)
 
 
-def _stop(signum: int, frame: object) -> None:
-    """End the run as Ctrl-C does: Home Assistant is stopped on the way out."""
-    signal.raise_signal(signal.SIGINT)
+def div(x: float | None, y: float | None) -> float | None:
+    """Return x / y, None over a zero."""
+    return x / y if x is not None and y else None
+
+
+def ratios(paths: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the ratios the targets are about, with c at (nearest) 20 phones."""
+    by = {p["path"]: p for p in paths}
+    a, b, i, s = by["a"], by["b"], by["i"], by["s"]
+    cs = [p for p in paths if p["path"][0] == "c"]
+    c = min(cs, key=lambda p: abs(p["phones"] - 20))
+    cpu, rows = "cpu_us_per_event", "rows_per_event"
+    return {
+        "c_phones": c["phones"],
+        "cpu c/i": div(c[cpu], i[cpu]),
+        "cpu c/s": div(c[cpu], s[cpu]),
+        "cpu b/c": div(b[cpu], c[cpu]),
+        "cpu c/a": div(c[cpu], a[cpu]),
+        "max req/s i/c": div(i["max_rps"], c["max_rps"]),
+        "rows c/i": div(c[rows], i[rows]),
+        "rows c/s": div(c[rows], s[rows]),
+        # CPU above the floor per recorder row, whatever the rows a path writes.
+        "cpu/row c/i": div(
+            div(c[cpu] - a[cpu], c[rows]), div(i[cpu] - a[cpu], i[rows])
+        ),
+        "p99 c-i ms": c["p99_ms"] - i["p99_ms"],
+        "p50 c-i ms": c["p50_ms"] - i["p50_ms"],
+    }
+
+
+def table(columns: tuple[tuple[str, str, str], ...], rows: list[Any]) -> str:
+    """Return the rows (dicts) as a Markdown table; a missing value is -."""
+    lines = [[head for head, _, _ in columns], ["---"] * len(columns)]
+    for row in rows:
+        lines.append(
+            ["-" if row.get(k) is None else f.format(row[k]) for _, f, k in columns]
+        )
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
+
+
+def ratio_lines(values: dict[str, Any]) -> str:
+    """Return the ratios, one per line (n/a over a zero)."""
+    return "\n".join(
+        f"{name:<28} {'n/a' if value is None else f'{value:.2f}':>8}"
+        for name, value in values.items()
+        if name != "c_phones"
+    )
+
+
+def scale_table(data: dict[str, Any]) -> str:
+    """Return the --scale figures and the ratios to the stand-in."""
+    rows = [
+        {"label": label, "phones": count, **data[domain][str(count)]}
+        for domain, label in run.DOMAINS.items()
+        for count in [0, *data["counts"]]
+    ]
+    ratios = ratio_lines(data["ratios"])
+    return f"{table(SCALE_COLUMNS, rows)}\n\nintegration / stand-in:\n{ratios}"
+
+
+def write_json(name: str, data: dict[str, Any]) -> None:
+    """Write the figures to .bench/."""
+    (OUT / name).write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    print(f"\nJSON: {OUT / name}")
 
 
 def main(argv: list[str]) -> int:
-    """Run the benchmark; print, write JSON and the chart."""
-    args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _stop)
+    """Run the benchmark; print and write JSON."""
+    parser = argparse.ArgumentParser(prog="scripts/bench --ha", description=__doc__)
+    parser.add_argument("--scale", action="store_true", help="setup time, RSS a phone")
+    parser.add_argument(
+        "--phones",
+        type=lambda text: [int(n) for n in text.split(",")],
+        help="phone counts of path c (default 1,20,200; --scale: 200,1000)",
+    )
+    for name, default, text in (
+        ("--requests", 4000, "burst requests a path"),
+        ("--paced", 1000, "requests a path paced at 100/s"),
+        ("--rounds", 4, "interleaved rounds"),
+        ("--restarts", 3, "--scale: restarts a count, the fastest counts"),
+    ):
+        parser.add_argument(name, type=int, default=default, help=text)
+    args = parser.parse_args(argv)
+    args.phones = args.phones or ([200, 1000] if args.scale else [1, 20, 200])
+    # SIGTERM ends the run as Ctrl-C does: Home Assistant is stopped on the way.
+    signal.signal(signal.SIGTERM, lambda *_: signal.raise_signal(signal.SIGINT))
+    OUT.mkdir(exist_ok=True)
+    config_dir = Path(tempfile.mkdtemp(prefix="hass-", dir=OUT))
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    about = {"when": when, "load_average": os.getloadavg(), "cpus": os.cpu_count()}
     try:
-        return _main(args)
+        if args.scale:
+            data = asyncio.run(run.run_scale(args, config_dir))
+            print(scale_table(data))
+            write_json("ha-scale.json", data | about | {"options": vars(args)})
+            return 0
+        data = asyncio.run(run.run_paths(args, config_dir))
     except KeyboardInterrupt:
         print("\nbench: interrupted; Home Assistant was stopped", file=sys.stderr)
         return 130
-
-
-def _main(args: argparse.Namespace) -> int:
-    config_dir = Path(tempfile.mkdtemp(prefix="hass-", dir=args.out))
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    load = os.getloadavg()
-    try:
-        if args.scale:
-            data = asyncio.run(scale.run(args, config_dir))
-            print(scale.table(data))
-            report.write_json(args.out / "ha-scale.json", data)
-            print(f"\nJSON: {args.out / 'ha-scale.json'}")
-            return 0
-        data = asyncio.run(run.run(args, config_dir))
     finally:
-        if args.keep:
-            print(f"hass's config dir kept: {config_dir}")
-        else:
-            shutil.rmtree(config_dir, ignore_errors=True)
-    ratios = report.ratios(data["paths"])
-    data |= {
-        "ratios": ratios,
-        "when": stamp,
-        "load_average_at_start": load,
-        "cpus": os.cpu_count(),
-        "options": {
-            k: v for k, v in vars(args).items() if isinstance(v, int | float | list)
-        },
-    }
-    print()
-    if args.requests < COARSE_BELOW:
-        print(
-            f"note: fewer than {COARSE_BELOW} burst requests a path: the CPU times "
-            "come in 10 ms ticks, so these CPU figures and ratios are coarse\n"
-        )
-    print(report.table(data["paths"], args.rate))
-    print("\nCPU per event by thread (gross, over the bursts):")
-    print(report.thread_lines(data["paths"]))
-    phones = ratios["c_phones"]
+        shutil.rmtree(config_dir, ignore_errors=True)
+    data |= about | {"ratios": ratios(data["paths"]), "options": vars(args)}
+    if args.requests < 2000:
+        print("\nnote: under 2000 burst requests a path, the CPU figures are coarse")
+        print("(/proc counts CPU time in 10 ms ticks)")
+    print(f"\n{table(COLUMNS, data['paths'])}\n")
+    threads = [
+        {"label": p["label"], **p["cpu_us_per_event_by_thread"]} for p in data["paths"]
+    ]
+    print(table(THREAD_COLUMNS, threads))
+    phones = data["ratios"]["c_phones"]
     print(f"\nratios (c at {phones} phone{'s' * (phones != 1)}):")
-    print(report.ratio_lines(ratios))
+    print(ratio_lines(data["ratios"]))
     print(f"\nrecorded event types: {data['recorded_event_types']}")
-    report.write_json(args.out / "ha.json", data)
-    print(f"\nJSON: {args.out / 'ha.json'}")
-    if not args.no_chart:
-        title = (
-            f"Sangoma Phone, Home Assistant with recorder, {stamp}, "
-            f"{os.cpu_count()} CPUs, load {load[0]:.1f}"
-        )
-        report.chart(data["paths"], args.chart, title)
-        print(f"chart: {args.chart}")
-    if args.profile and args.py_spy:
-        summary = profiling.summarize_collapsed(args.profile_out)
-        data["profile"] = summary
-        report.write_json(args.out / "ha.json", data)
-        profiling.print_summary(summary)
-    elif args.profile:
-        profiling.print_cprofile(args.profile_out)
-    if args.profile:
-        print(profiling.thread_share_line(data["profile_cpu_by_thread"]))
-        if args.py_spy:
-            print(
-                "(py-spy pauses the process for every sample, which adds CPU to "
-                "every thread: read the shares of the measured rounds above)"
-            )
+    write_json("ha.json", data)
     return 0
 
 

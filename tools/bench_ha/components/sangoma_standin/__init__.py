@@ -8,34 +8,33 @@ from __future__ import annotations
 
 from typing import Any
 
+import voluptuous as vol
+
 from custom_components.sangoma_phone.binary_sensor import BINARY_SENSORS, DND
 from custom_components.sangoma_phone.button import RESET_MISSED_CALLS
 from custom_components.sangoma_phone.event import PHONE_EVENT
 from custom_components.sangoma_phone.sensor import SENSORS
-from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import Platform
+from homeassistant.components.binary_sensor import BinarySensorEntity
+from homeassistant.components.button import ButtonEntity
+from homeassistant.components.event import EventEntity
+from homeassistant.components.sensor import SensorEntity
+from homeassistant.components.switch import SwitchEntity
+from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import async_get_current_platform
 
 DOMAIN = "sangoma_standin"
-PLATFORMS = [
-    Platform.BINARY_SENSOR,
-    Platform.BUTTON,
-    Platform.EVENT,
-    Platform.SENSOR,
-    Platform.SWITCH,
-]
-# A phone's entities as the integration describes them (a phone without web
-# access, as the benchmark adds them: DND is a binary sensor, no switch), with
-# their device classes, categories and what is disabled by default.
-ENTITIES: dict[str, tuple[EntityDescription, ...]] = {
-    "binary_sensor": (*BINARY_SENSORS, DND),
-    "button": (RESET_MISSED_CALLS,),
-    "event": (PHONE_EVENT,),
-    "sensor": SENSORS,
-    "switch": (),
+# Per platform: the entity class, and a phone's entities as the integration
+# describes them (device classes, categories, disabled by default) for a phone
+# without web access, as the benchmark adds them: DND is a binary sensor.
+ENTITIES: dict[str, tuple[type[Entity], tuple[Any, ...]]] = {
+    "binary_sensor": (BinarySensorEntity, (*BINARY_SENSORS, DND)),
+    "button": (ButtonEntity, (RESET_MISSED_CALLS,)),
+    "event": (EventEntity, (PHONE_EVENT,)),
+    "sensor": (SensorEntity, SENSORS),
+    "switch": (SwitchEntity, ()),
 }
 
 
@@ -48,13 +47,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
         manufacturer="Sangoma",
         name=entry.title,
     )
-    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    await hass.config_entries.async_forward_entry_setups(entry, list(ENTITIES))
     return True
-
-
-async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
-    """Unload the entities."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
 class StandInEntity(Entity):
@@ -63,18 +57,40 @@ class StandInEntity(Entity):
     _attr_has_entity_name = True
     _attr_should_poll = False
 
-    def __init__(self, entry: ConfigEntry, description: EntityDescription) -> None:
-        """Attach to the entry's device."""
+    def __init__(self, entry: ConfigEntry, description: Any) -> None:
+        """Attach to the entry's device (a plain name: no translations)."""
         self.entity_description = description
         self._attr_unique_id = f"{entry.entry_id}_{description.key}"
-        # The stand-in has no translations: a plain name.
         self._attr_name = description.key.replace("_", " ").capitalize()
-        self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, entry.entry_id)})
+        self._attr_device_info = {"identifiers": {(DOMAIN, entry.entry_id)}}
 
 
-def entities(entry: ConfigEntry, platform: str, cls: type[Entity]) -> list[Any]:
-    """Return the platform's stand-in entities."""
-    return [
-        cls(entry, description)  # type: ignore[call-arg]
-        for description in ENTITIES[platform]
-    ]
+CLASSES = {
+    platform: type(f"StandIn{base.__name__}", (StandInEntity, base), {})
+    for platform, (base, _) in ENTITIES.items()
+}
+
+
+async def async_setup_platform_entry(
+    hass: HomeAssistant, entry: ConfigEntry, add: Any
+) -> None:
+    """Add the entities of the platform being set up (see its module)."""
+    platform = async_get_current_platform().domain
+    add([CLASSES[platform](entry, d) for d in ENTITIES[platform][1]])
+
+
+class StandInFlow(ConfigFlow, domain=DOMAIN):
+    """Add a stand-in phone: a name and a MAC, nothing checked."""
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Create the entry at once."""
+        if user_input is None:
+            schema = vol.Schema({vol.Required("name"): str, vol.Required("mac"): str})
+            return self.async_show_form(step_id="user", data_schema=schema)
+        await self.async_set_unique_id(user_input["mac"])
+        self._abort_if_unique_id_configured()
+        return self.async_create_entry(
+            title=user_input["name"], data={"mac": user_input["mac"]}
+        )
