@@ -180,7 +180,7 @@ class SangomaPhoneConfigFlow(WebAccessReauthFlow, domain=DOMAIN):
             CONF_WEBHOOK_ID: self._new_webhook_id,
             CONF_MAC: self._new_mac,
         }
-        if urls is not None:  # the base the phone was given (stale_urls.py)
+        if urls is not None:  # the base the phone was given (urls/stale.py)
             data[CONF_URL_BASE] = phone_base_url(self.hass, None)
         if self._web_access is not None:
             data[CONF_WEB_ACCESS] = self._web_access

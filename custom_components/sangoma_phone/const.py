@@ -44,7 +44,7 @@ PROVISIONING_LINK_VALIDITY: Final = timedelta(days=1)
 STORAGE_VERSION: Final = 1
 STORAGE_SAVE_DELAY: Final = 10  # seconds
 
-# Phone web access (Action URI control), in config entry data
+# Phone web access (its Action URI), in config entry data
 CONF_WEB_ACCESS: Final = "web_access"
 CONF_FOLLOW_PHONE_IP: Final = "follow_phone_ip"
 CONF_HTTPS: Final = "https"

@@ -1,7 +1,6 @@
 """What a phone's requests did, counted for the diagnostics.
 
-The counters are stored with the phone's state (`as_dict`, `from_dict`), so
-they survive a restart; damaged stored counters start over at zero.
+Stored with the phone's state; damaged stored counters start over at zero.
 """
 
 from collections import Counter

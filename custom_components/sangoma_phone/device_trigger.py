@@ -1,10 +1,8 @@
 """Device triggers of a Sangoma phone: one per Action URL event (34).
 
-For the automation editor's "Device" trigger, for blueprints with a device
-selector, and for Home Assistant releases without target triggers. Each fires
-on the ``sangoma_phone_event`` bus event of the same accepted request;
-``trigger.event.data`` holds the request's values. The types are the event
-keys; their names are under ``device_automation.trigger_type``.
+For the editor's "Device" trigger, blueprints with a device selector, and
+releases without target triggers. Each fires on the ``sangoma_phone_event`` bus
+event; its types are the event keys (named under ``device_automation``).
 """
 
 from typing import Any, Final

@@ -81,10 +81,7 @@ class SangomaPhoneStateEntity(SangomaPhoneEntity):
 
 
 class SangomaPhoneWebAccessEntity(SangomaPhoneEntity):
-    """An entity that sends requests to the phone; unavailable while it is unreachable.
-
-    Such entities exist only while the phone's web access is set.
-    """
+    """An entity that uses web access; unavailable while the phone is unreachable."""
 
     def __init__(
         self,

@@ -1,12 +1,8 @@
 """Who may send: the one check every transport's requests pass.
 
-`SangomaPhone.async_handle_request` asks the gate about every request, from
-the webhook and from the phone listener alike: first the source (local-only,
-allowed networks), then, once the query is parsed, the MAC address. The gate
-answers with a `Refusal` or None; it never answers HTTP itself: each transport
-maps a refusal to the status it answers (`HTTP_STATUS` by default; the webhook
-answers a non-local request 200, as Home Assistant's own local-only webhooks
-do, so webhook ids cannot be probed).
+The source (local only, allowed networks) and the rate first, then the MAC
+once the query is parsed. The gate answers a `Refusal` or None, never HTTP:
+each transport maps a refusal to its status. Rules: docs/requests.md.
 """
 
 from collections import Counter
@@ -84,12 +80,7 @@ def rate_limit(entry: ConfigEntry) -> float:
 
 
 def is_local_source(source: str | None, *, cloud: bool = False) -> bool:
-    """Return whether a request comes from the local network.
-
-    As Home Assistant's webhooks decide it: a request through Home Assistant
-    Cloud, or without a source, is never local; otherwise a loopback, private
-    or link-local source address is.
-    """
+    """Return whether a request comes from the local network, as webhooks decide."""
     if cloud or source is None:
         return False
     try:

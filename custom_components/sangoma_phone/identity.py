@@ -1,11 +1,7 @@
 """Who a phone is: its pinned MAC address, its device, and a phone added twice.
 
-The pinned MAC is the entry's data and, while no other entry has it, its
-unique id; the device carries it as a connection. Everything that changes it
-(the config and reconfigure flows, the repairs, the phone's first request)
-calls `async_pin_mac`, which changes the entry, the device and the repairs,
-never the runtime. An entry that learns a MAC another entry has is the same
-phone added twice: a repair offers to merge them.
+Everything that pins a MAC calls `async_pin_mac`, which changes the entry, the
+device and the repairs, never the runtime. Rules: docs/requests.md.
 """
 
 from collections.abc import Mapping
@@ -50,11 +46,8 @@ def async_mac_owner(hass: HomeAssistant, mac: str, entry_id: str) -> ConfigEntry
 
 @callback
 def async_pin_mac(hass: HomeAssistant, entry: ConfigEntry, mac: str | None) -> None:
-    """Pin a phone to a MAC, or (None) let it learn it: entry, device, repairs.
-
-    An ignored discovery of the same phone is removed first, then the MAC
-    becomes the entry's unique id.
-    """
+    """Pin a phone to a MAC, or (None) let it learn it: entry, device, repairs."""
+    # An ignored discovery of the phone goes first; then the MAC is the unique id.
     ignored = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, mac or "")
     ignored = (
         ignored if ignored is not None and ignored.source == SOURCE_IGNORE else None

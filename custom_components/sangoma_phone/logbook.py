@@ -68,10 +68,7 @@ REGISTRATION_EVENTS = frozenset({_K.REGISTERED, _K.UNREGISTERED, _K.REGISTER_FAI
 
 
 def phone_event_message(data: Mapping[str, Any]) -> str:
-    """Return the logbook text of one phone event, e.g.
-
-    ``Incoming call from Alice (1002)``, ``Call ended with 1002``, ``DND turned on``.
-    """
+    """Return the logbook line of an event, e.g. ``Incoming call from Alice (1002)``."""
     key = str(data.get("event"))
     spec = EVENTS_BY_KEY.get(key)
     if spec is None:

@@ -1,11 +1,8 @@
 """Options of a phone: its URLs, how its requests are accepted, the listener.
 
-Options change how requests are accepted, nothing else: who the phone is (its
-MAC) changes in the reconfigure flow. The phone listener's settings (enabled,
-port) belong to the listener, one for all phones (`hass.data[DATA_LISTENER]`);
-its step here is the listener's form, named and described as shared, and
-applies them through the listener itself. Only whether this phone's URLs use
-the listener is this phone's option.
+Who the phone is (its MAC) changes in the reconfigure flow. The listener step
+is the shared listener's own form, applied through the listener; only whether
+this phone's URLs use it is this phone's option. See docs/listener.md.
 """
 
 import ipaddress

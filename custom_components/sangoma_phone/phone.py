@@ -1,14 +1,9 @@
 """One configured phone at runtime: requests in, state and events out.
 
-Every transport (the webhook, the phone listener) hands the raw query and the
-sender's address to `SangomaPhone.async_handle_request`; everything after
-that is one code path: the gate checks the sender, the query is parsed, the
-gate checks the MAC, the state machine applies the event, the state is
-persisted, entities are notified and the bus event is fired.
-
-Entities subscribe to the fields they show (`async_subscribe`): an update
-calls only the entities whose fields changed, directly (no dispatcher job
-per entity per request).
+Every transport hands the raw query and the sender's address to
+`SangomaPhone.async_handle_request`, the one code path: gate, parse, gate,
+state machine, store, the entities whose fields changed, bus event.
+Rules: docs/requests.md.
 """
 
 from collections.abc import Iterable, Mapping
@@ -59,11 +54,7 @@ MAX_LOGGED_PROBLEMS: Final = 64  # distinct problems logged as warnings
 
 
 class ProblemLog:
-    """Log each distinct problem as a warning once, then at debug level.
-
-    Past MAX_LOGGED_PROBLEMS distinct problems (say, a flood of requests with
-    ever new MACs) everything goes to the debug level.
-    """
+    """Log each distinct problem as a warning once (at most 64), then at debug."""
 
     def __init__(self) -> None:
         """Start with nothing logged."""
@@ -84,11 +75,7 @@ def phone_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
 
 
 def restore_machine(stored: object, title: str = "") -> PhoneStateMachine:
-    """Return the state machine with the stored state (or none).
-
-    Unusable stored values are dropped with a warning, never an error: the
-    phone reports its state again.
-    """
+    """Return the state machine with the stored state; unusable values: a warning."""
     state, dropped = PhoneState.restore(
         stored.get("state") if isinstance(stored, Mapping) else stored
     )
@@ -150,13 +137,10 @@ class SangomaPhone:
     ) -> HTTPStatus:
         """Check, parse and apply one phone request; return the status to answer.
 
-        `source` is the sender's address (None if unknown), `cloud` tells a
-        request that came through Home Assistant Cloud (never local), and
-        `statuses` is how the transport answers each refusal of the gate.
-        A request that reaches the phone after it unloaded (a POST whose body
-        came late) is answered 503 and changes nothing.
+        `cloud`: it came through Home Assistant Cloud; `statuses`: how the
+        transport answers each refusal of the gate.
         """
-        if self._closed:
+        if self._closed:  # unloaded (a POST whose body came late): change nothing
             return HTTPStatus.SERVICE_UNAVAILABLE
         if refusal := self.gate.check_source(source, cloud=cloud):
             return self._reject(refusal, source, statuses)
@@ -291,10 +275,8 @@ class SangomaPhone:
         self._notify(PhoneUpdate(None, changed))
 
     async def async_close(self) -> None:
-        """Take no more requests and write the state now (on unload).
-
-        Nothing can change the state afterwards, so no delayed save of this
-        phone outlives it to write over what the next setup stores.
-        """
+        """Take no more requests and write the state now (on unload)."""
+        # Nothing changes it afterwards: no delayed save outlives the phone to
+        # write over what the next setup stores.
         self._closed = True
         await self._store.async_save(self._data_to_store())

@@ -1,10 +1,8 @@
 """Do Not Disturb switch of a Sangoma phone (only while its web access is set).
 
-Turning it on or off sends ``key=DNDOn`` / ``key=DNDOff``. Once the phone
-accepted the request the switch shows the requested state at once; the
-phone's own DND event (P3711/P3712) then confirms it, and if the phone
-reports the opposite, the phone wins. Without web access DND is a read-only
-binary sensor instead (`binary_sensor.DND`).
+It shows the requested state once the phone accepted it; the phone's own DND
+event confirms it, and the phone wins. Without web access DND is a read-only
+binary sensor (`binary_sensor.DND`). See docs/web-access.md.
 """
 
 from dataclasses import dataclass

@@ -1,10 +1,9 @@
 """Target triggers of a Sangoma phone: incoming call, call answered, missed call, ...
 
-They appear in the automation editor's "Add trigger" once the phone (or its
-event entity) is picked, and work in YAML as ``trigger: sangoma_phone.<key>``.
-Each fires from the same accepted request as the ``sangoma_phone_event`` bus
-event; the request's values (``remote_number``, ``display_remote``, ...) are
-trigger variables. Described in triggers.yaml, translated under ``triggers``.
+Offered once the phone (or its event entity) is picked; in YAML ``trigger:
+sangoma_phone.<key>``. Each fires from the same request as the
+``sangoma_phone_event`` bus event, whose values are the trigger variables.
+Described in triggers.yaml, translated under ``triggers``.
 """
 
 from collections.abc import Iterable, Mapping
@@ -35,11 +34,7 @@ NUMBER_MATCHES: Final = (NUMBER_EXACT, NUMBER_STARTS_WITH)
 def number_matches(
     number: str | None, wanted: Iterable[str], how: str = NUMBER_EXACT
 ) -> bool:
-    """Return whether the other party's number is one of `wanted`.
-
-    No wanted number matches every call; a call without a number matches none
-    of the wanted ones. ``how`` is NUMBER_EXACT or NUMBER_STARTS_WITH.
-    """
+    """Return whether the other party's number is one of `wanted` (none: any call)."""
     wanted = [w.strip() for w in wanted if w and w.strip()]
     if not wanted:
         return True

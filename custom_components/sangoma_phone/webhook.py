@@ -1,10 +1,8 @@
 """The webhook transport: Home Assistant's webhook hands a phone's requests over.
 
-The webhook is registered with ``local_only=False``: whether a request may
-come from where it comes from is the phone's gate's decision, the same for
-every transport. A request the gate refuses as not local is answered 200, as
-Home Assistant answers its own local-only webhooks, so webhook ids cannot be
-probed from outside.
+Registered with ``local_only=False``: the phone's gate decides, as for every
+transport; a request it refuses as not local is answered 200, so that webhook
+ids cannot be probed. Rules: docs/requests.md.
 """
 
 from collections.abc import Mapping

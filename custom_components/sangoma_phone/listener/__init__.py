@@ -1,19 +1,10 @@
 """The phone listener: a small, tolerant HTTP/1.x receiver for the phones' requests.
 
-Home Assistant's web server answers 400 to a request whose target holds a raw
-space or a raw non-ASCII byte, before any integration code runs, and ends the
-query at a raw ``#``. A phone that puts a caller's name into its Action URL as
-is ("John Doe", "Smith & Sons", "José") so loses the whole event, silently.
-
-The listener reads requests as bytes (protocol.http), routes by the webhook id
-in the path to a loaded phone and hands the query bytes to
-`SangomaPhone.async_handle_request`, the webhook's own code path. Its socket
-server (listener_server) answers one request per connection with a fixed short
-body and closes; it never echoes input.
-
-There is one listener per Home Assistant instance, off by default. Its
-settings (listener_settings) live in one Store; it runs while it is enabled
-and at least one phone is loaded.
+Home Assistant's web server refuses a request with a raw space or non-ASCII
+byte, and ends the query at a raw ``#``. The listener reads such requests
+(http.py, server.py), routes them by webhook id to a loaded phone and hands the
+query to `SangomaPhone.async_handle_request`, as the webhook does. One per
+instance, off by default (settings.py). Rules: docs/listener.md.
 """
 
 import asyncio

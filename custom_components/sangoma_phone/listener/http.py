@@ -1,12 +1,8 @@
 """Tolerant reading of one HTTP/1.x request, as bytes, and the fixed answers.
 
-Home Assistant's web server answers 400 to a request whose target holds a raw
-space or a raw non-ASCII byte and ends the query at a raw ``#``. Phones that
-put a caller's name into their Action URL as is ("John Doe", "José") send
-exactly such requests. Here the request line is read as bytes: method = first
-token, HTTP version = last token, target = everything between (raw spaces and
-any bytes allowed); the query is everything after the first ``?``, a ``#``
-included. Answers are fixed and short and never echo input.
+The target may hold raw spaces and any bytes; the query is everything after
+the first ``?``, a ``#`` included. Answers never echo input. Rules:
+docs/listener.md.
 """
 
 import asyncio
@@ -59,11 +55,7 @@ class RequestRefused(Exception):
 
 
 def split_request_line(line: bytes) -> tuple[bytes, bytes, bytes]:
-    """Split a request line into method, target and HTTP version.
-
-    The method is the first token and the version the last; the target is
-    everything between, raw spaces and any other bytes included.
-    """
+    """Split a request line into method, target (all between) and HTTP version."""
     method, _, rest = line.partition(b" ")
     target, sep, version = rest.rpartition(b" ")
     if not sep or not _METHOD.fullmatch(method) or not _VERSION.fullmatch(version):
@@ -85,9 +77,7 @@ async def _read_line(reader: asyncio.StreamReader) -> bytes:
 async def read_request(reader: asyncio.StreamReader) -> RawRequest:
     """Read a request line, the headers and a Content-Length body.
 
-    The reader's limit (MAX_REQUEST_LINE) caps each line. Raises
-    RequestRefused on a malformed or over-long request, and
-    asyncio.IncompleteReadError if the client closes before the end.
+    RequestRefused if malformed or too long; IncompleteReadError if cut short.
     """
     method, target, _ = split_request_line(await _read_line(reader))
     count = size = 0

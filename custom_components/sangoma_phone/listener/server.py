@@ -1,10 +1,7 @@
 """The phone listener's socket server: one request per connection, then close.
 
-It binds the addresses Home Assistant's own server listens on, reads one
-request within `read_timeout`, answers with a fixed short body, lets the client
-read it (`linger_timeout`) and closes. At most `max_connections` connections are
-served at once; more are closed at once. What a request means is the
-handler's business (the listener's routing).
+What a request means is the handler's business (the listener's routing).
+Addresses, limits and timeouts: docs/listener.md.
 """
 
 import asyncio
@@ -42,12 +39,9 @@ def listen_hosts(hass: HomeAssistant) -> tuple[str, ...]:
 
 
 def port_is_free(port: int, hosts: tuple[str, ...] = LISTEN_HOSTS) -> bool:
-    """Return whether the listener could listen on a TCP port (a bind test).
-
-    Binds as asyncio's server does: on every address of ``hosts``, with
-    SO_REUSEADDR (a port held only by closed connections is free), IPv6 only
-    on the IPv6 socket, skipping an address family the system does not have.
-    """
+    """Return whether the listener could listen on a TCP port (a bind test)."""
+    # Bound as asyncio's server binds (SO_REUSEADDR: a port held only by closed
+    # connections is free); an address family the system lacks is skipped.
     for host in hosts:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         try:

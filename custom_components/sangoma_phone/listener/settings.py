@@ -1,7 +1,6 @@
 """The phone listener's settings: one per Home Assistant instance, in one Store.
 
-The settings (enabled, port) are stored under ``sangoma_phone.listener``;
-anything unusable in the store falls back to the default, field by field.
+Anything unusable in the store falls back to the default, field by field.
 """
 
 from collections.abc import Mapping

@@ -1,7 +1,8 @@
 """Sangoma Action URL protocol: events, query parsing, URLs, provisioning, state.
 
 Pure Python, no Home Assistant imports. Layers, lowest first: events (the
-catalogue), query, urls, provisioning; model, persist, state, late, calls, machine.
+catalogue), query, urls, provisioning; model, accounts, persist, state, late,
+calls, machine; action_uri and ratelimit stand alone. Rules: docs/protocol.md.
 """
 
 from .events import (

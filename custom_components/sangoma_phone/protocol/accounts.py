@@ -1,10 +1,7 @@
 """SIP registration per account: ``$active_user@$active_host``.
 
-A phone sends the registration events of all its SIP accounts through the
-same URLs. The state keeps the last registration reported per account; the
-phone counts as registered only while every account it reported is. A
-registration event without an account (an older URL without ``au``/``ah``)
-counts for the account "" (unknown).
+The phone counts as registered only while every account it reported is.
+Rules: docs/protocol.md.
 """
 
 from collections.abc import Callable, Mapping
@@ -36,13 +33,10 @@ def account_of(v: PhoneVariables) -> str | None:
 
 
 def record(state: _HasAccounts, v: PhoneVariables, registration: Registration) -> None:
-    """Record a registration event for its account.
-
-    The dict is replaced, never changed in place, so that a snapshot of the
-    old one tells the change.
-    """
+    """Record a registration event for its account."""
     state.registration = registration
     key = account_of(v) or UNKNOWN_ACCOUNT
+    # A new dict, never changed in place: a snapshot of the old one tells the change.
     accounts = {k: r for k, r in state.accounts.items() if k != key}
     accounts[key] = registration
     state.accounts = dict(list(accounts.items())[-MAX_ACCOUNTS:])

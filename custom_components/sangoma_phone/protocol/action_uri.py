@@ -1,35 +1,8 @@
 """Action URI: the requests that make the phone act (dial, hang up, press a key).
 
-Pure Python, no Home Assistant imports. Every value is validated here before a
-request target is built, so a refused value never reaches the network.
-
-The phone's form (see the project's protocol reference) has ``&`` right after
-the path and no ``?``::
-
-    /Phone_ActionURL&Command=1&Number=4003&Account=1
-    /Phone_ActionURL&Command=2
-    /Phone_ActionURL&key=DNDOn
-
-Values are percent-encoded with :func:`urllib.parse.quote`, keeping ``*`` as it
-is (RFC 3986 allows it raw in a path, and a browser sends the documented
-examples that way); ``#`` goes out as ``%23`` and ``+`` as ``%2B``. Whether the
-phone decodes percent escapes is *unverified*; the only values that need them
-are the dial characters ``#`` and ``+``.
-
-Dialable characters (:data:`DIAL_CHARACTERS`): the digits ``0``-``9``, ``*``
-and ``#`` (the keys of the keypad, used by feature codes such as ``*97`` or
-``*72#``) and ``+`` as the first character only (international prefix).
-Refused on purpose: the pause/wait characters ``,`` ``;`` ``p`` ``w`` (no
-Sangoma or Htek document mentions them for the Action URI, and ``;`` is a
-delimiter in URLs), letters and SIP URIs (``Number=`` is documented with
-digits only), spaces and separators such as ``-`` ``(`` ``)`` ``.`` (a typo is
-refused rather than guessed at), and any non-ASCII character, including digits
-of other scripts.
-
-The harmless probe (:func:`probe_target`, the bare path with no command) is
-meant to check reachability and credentials without the phone doing anything.
-That real firmware answers it without acting, and with which status, is
-*unverified*.
+Every value is validated here before a request target is built, so a refused
+value never reaches the network. Rules (the form, the encoding, what may be
+dialled, the keys, the probe): docs/web-access.md.
 """
 
 from enum import IntEnum, StrEnum

@@ -1,40 +1,7 @@
 """The calls (legs) of a phone: which leg an event addresses, which legs ended.
 
-Keys: a leg with a call id is keyed by it. Legs without one (a firmware that
-leaves ``$call_id`` empty or unsubstituted) are keyed "", " 2", " 3", ...: the
-parser strips values, so no call id starts with a space (see is_call_id).
-
-Addressing a request without a call id: the most recent leg in the states the
-event expects (in that order), among the legs whose remote number agrees with
-the request's (a leg or request without a number agrees with any); else the
-most recent leg with the request's number, whatever its state; else the only
-leg, if it agrees ("only call" fallback). A request never addresses a
-leg with another known number: attribution comes from the right call or none.
-An unknown call id takes over the only leg without an id (the idle_to_busy
-placeholder, say).
-
-Starting a call (incoming_call, outgoing_call): a leg not yet connected that
-agrees with the request is the same call (a duplicate, or the placeholder);
-a connected or held leg that started within LATE_WINDOW is the same call
-reported again; a connected or held leg that started earlier with the same
-call id is over (its end was lost). Otherwise the request is a new leg: a new
-incoming call while a call is connected is call waiting, with or without ids.
-
-Late and duplicate requests: a call id that ended (the last MAX_ENDED are
-kept) is never created again by ``address``; nor, within LATE_WINDOW of the
-end of a leg without an id, is a leg without an id. A start for a call id
-that ended less than LATE_WINDOW ago is held back (decided, issue 16): the
-phone sends a call's events in order, so it is either a late request or a
-redial whose call id is the caller's number; an idle_to_busy for that id that
-follows within LATE_WINDOW shows it was a redial, and the held-back call is
-created then.
-
-idle_to_busy proves the phone was idle: ``begin`` ends every connected or held
-leg and every leg that started more than LATE_WINDOW before it (their end was
-lost, their duration is not known; they count as ended before the window, so
-a start for their call id is a new call); only the call that made the phone
-busy stays: its incoming_call or outgoing_call may come just before
-idle_to_busy. At most MAX_CALLS legs are kept.
+Rules (keys, addressing, starts, late requests and redials, idle_to_busy):
+docs/call-tracking.md.
 """
 
 from datetime import datetime, timedelta
@@ -69,7 +36,7 @@ class CallBook:
         self._ended: dict[str, datetime] = {}
         # When a leg without an id last ended.
         self._slot_ended: datetime | None = None
-        # A start that may be late (see the module's docstring), and when.
+        # A start that may be late, or a redial if idle_to_busy follows; when.
         self._held_back: tuple[Call, datetime] | None = None
 
     def start(
@@ -89,7 +56,7 @@ class CallBook:
                 _party(new, v)
                 self._held_back = (new, now)
                 return dead
-            self._ended.pop(cid, None)  # long ago: a new call (see above)
+            self._ended.pop(cid, None)  # long ago: a new call
             key: str | None = self._take_over(cid, NOT_CONNECTED)
         else:
             key = self._same_start(v, now)
@@ -109,11 +76,9 @@ class CallBook:
         *,
         fallback: bool = True,
     ) -> Call | None:
-        """Return the leg an event addresses, updated from the request.
+        """Return the leg an event addresses (made if its start was lost), or None.
 
-        A leg of unknown direction is made when none matches (the start was
-        lost), except for a late request (see the module's docstring).
-        ``fallback``: whether the only leg may be chosen (see ``_find``).
+        ``fallback``: whether the only leg may be chosen.
         """
         key = self._find(v, prefer, fallback=fallback)
         if key is not None:
@@ -130,12 +95,7 @@ class CallBook:
         return call
 
     def begin(self, v: PhoneVariables, now: datetime) -> list[Call]:
-        """idle_to_busy: end the legs from before it (see above); return them.
-
-        With no leg left, the call that made the phone busy is the held-back
-        start for the request's call id, else a placeholder: DIALING, unknown
-        direction, for the request's call id.
-        """
+        """idle_to_busy: end the legs from before it; return them."""
         calls = self._state.calls
         # They ended before the phone went idle: a start for one of their
         # call ids from now on is a new call (the caller's number again).

@@ -1,9 +1,7 @@
 """Catalogue of the Sangoma Action URL events and the URL parameters they carry.
 
-Each event has one Action URL field on the phone (P3701..P3734). Each URL
-carries ``event=<key>`` and a chosen set of parameters whose values are phone
-``$variables``, substituted by the phone when it sends the request. The event
-keys are named once, in ``EventKey``; code names them as its members.
+One Action URL field per event on the phone (P3701..P3734); the event keys are
+named once, in ``EventKey``. Rules: docs/protocol.md.
 """
 
 from collections.abc import Mapping
@@ -13,11 +11,7 @@ from types import MappingProxyType
 
 
 class EventKey(StrEnum):
-    """The key of each event, in P-code order.
-
-    The keys are the project's public contract: they appear in URLs, event
-    types, bus events and automations, and never change once released.
-    """
+    """The key of each event, in P-code order: a public contract, never changed."""
 
     SETUP_COMPLETED = "setup_completed"
     REGISTERED = "registered"

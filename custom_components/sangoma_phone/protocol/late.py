@@ -1,8 +1,6 @@
 """Late and duplicate requests: the time window, and the calls remembered.
 
-The phone never retries, but a request may arrive twice or a little late.
-Within LATE_WINDOW of a call's end a request for it is taken as late; the last
-MAX_ENDED call ids of each kind are remembered.
+Rules: docs/call-tracking.md (late and duplicate requests, missed calls).
 """
 
 from datetime import datetime, timedelta
@@ -25,23 +23,11 @@ class MissLog:
         self._declined: dict[str, datetime] = {}
 
     def decline(self, v: PhoneVariables, now: datetime) -> None:
-        """Remember a rejected or forwarded call: a missed_call for it is none.
-
-        Decided (issue 16): the user declined that call, nobody missed it;
-        the phone may still list it among its own missed calls.
-        """
+        """Remember a rejected or forwarded call: a missed_call for it is none."""
         remember(self._declined, _miss_key(v), now)
 
     def new_miss(self, v: PhoneVariables, now: datetime, *, ended: bool) -> bool:
-        """Return whether a missed call is new, not one reported again.
-
-        ``ended``: it ended a ringing leg (then it is new). Otherwise it is
-        not new if the same call (same call id; without ids, the same number
-        or none) was missed, rejected or forwarded within LATE_WINDOW.
-        Decided (issue 16): without ids a repeat within LATE_WINDOW counts
-        once, as with ids; two calls from one number missed within 5 s
-        without ids are rare, a missed_call reported twice is not.
-        """
+        """Return whether a missed call counts; one that ``ended`` a leg does."""
         key = _miss_key(v)
         seen = within(self._missed.get(key), now) or within(
             self._declined.get(key), now

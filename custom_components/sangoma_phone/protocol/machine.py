@@ -1,9 +1,8 @@
 """The phone state machine: folds Action URL events into a PhoneState.
 
-Every event sets last_event(_time), and mac, ip, model, firmware and
-local_identity (active_user, else local's number) when the request has them;
-what else it does is stated once, in EFFECTS. Which call an event addresses,
-and how late or duplicate requests are told apart, is CallBook's (calls.py).
+What each event does is stated once, in EFFECTS. Which call an event addresses
+is CallBook's (calls.py); whether a missed call counts is MissLog's (late.py).
+Rules: docs/call-tracking.md.
 """
 
 from collections.abc import Callable, Mapping
@@ -61,12 +60,7 @@ class PhoneStateMachine:
         return changed_since(before, self.state)
 
     def forget_unfinished_calls(self, now: datetime) -> frozenset[str]:
-        """After a restart, drop calls whose end may have been missed meanwhile.
-
-        Ringing and dialing calls last seconds, less than a restart: they go.
-        Connected and held calls stay unless the phone has sent nothing for
-        RESTORED_CALL_MAX_AGE. Returns the names of the attributes changed.
-        """
+        """Drop the calls that may have ended during a restart; return the changes."""
         before = snapshot(self.state)
         state = self.state
         age = elapsed(state.last_event_time, now) if state.last_event_time else None
@@ -197,7 +191,7 @@ class PhoneStateMachine:
 
 
 def _clean(v: PhoneVariables) -> PhoneVariables:
-    """Return the variables with a blank call id as none (see calls.is_call_id)."""
+    """Return the variables with a blank call id as none (see model.is_call_id)."""
     if v.call_id is None or is_call_id(v.call_id):
         return v
     return replace(v, call_id=v.call_id.strip() or None)
@@ -222,8 +216,7 @@ class Effect:
     calls: bool = False
 
 
-# Runs at import, building EFFECTS: mutmut's forked runs never see a mutant of
-# it (test_flags covers it), so it is not mutated (docs/mutation.md).
+# Runs once, at import, to build EFFECTS.
 def _flag(name: str, value: object) -> Effect:  # pragma: no mutate block
     def run(machine: PhoneStateMachine, v: PhoneVariables, now: datetime) -> None:
         setattr(machine.state, name, value)
@@ -276,7 +269,7 @@ EFFECTS: Mapping[EventKey, Effect] = MappingProxyType({
     _K.MUTE: _flag("muted", True),
     _K.UNMUTE: _flag("muted", False),
     # The call removed unless connected or held; missed_calls + 1, except for
-    # the same call reported again or just rejected/forwarded (CallBook.new_miss);
+    # the same call reported again or just rejected/forwarded (MissLog.new_miss);
     # last_missed_number/name from the request, else from the removed leg only.
     _K.MISSED_CALL: Effect(_M._missed, calls=True),
     # The phone was idle: every leg from before it is over, duration unknown

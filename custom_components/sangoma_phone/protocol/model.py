@@ -58,9 +58,5 @@ class Call:
 
 
 def is_call_id(key: str) -> bool:
-    """Return whether a leg's key is a call id, else that of a leg without one.
-
-    Legs without a call id are keyed "", " 2", " 3", ...: the parser strips
-    every value, so no call id starts or ends with a space.
-    """
+    """Return whether a leg's key is a call id (legs without one: "", " 2", ...)."""
     return bool(key) and key == key.strip()

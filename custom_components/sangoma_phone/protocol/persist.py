@@ -1,11 +1,7 @@
 """Tolerant persistence of a phone's state: JSON-ready data out, anything in.
 
-Stored data may come from an older version or be damaged: a value that is
-missing or unusable becomes its default (unknown), unknown keys are ignored
-(such as ``held`` in the calls stored by older versions), and calls are bounded.
-Addresses are checked as strictly as the parser checks a request: a value the
-parser would refuse (an IP with a crafted scope id, say) is dropped. ``load``
-also names what it dropped, so that the caller can warn.
+A stored value that is missing, damaged or refused by the parser becomes its
+default; ``load`` names what it dropped. Rules: docs/protocol.md.
 """
 
 from collections.abc import Callable, Mapping
@@ -65,10 +61,9 @@ def as_dict(obj: DataclassInstance) -> dict[str, Any]:
 
 
 def load(data: object) -> tuple[StateFields, tuple[str, ...]]:
-    """Return the fields of a state from stored data, and what was dropped.
+    """Return the fields of a state from stored data, and the names dropped.
 
-    Dropped: the names of the fields whose stored value was unusable ("calls"
-    if any call was), or ("state",) if the data is not a mapping at all.
+    "calls" if any call was unusable; ("state",) if the data is no mapping.
     """
     if not isinstance(data, Mapping):
         return from_dict({}), () if data is None else ("state",)

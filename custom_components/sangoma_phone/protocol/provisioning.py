@@ -21,11 +21,7 @@ _FOOTER = "</config>\n</hl_provision>\n"
 
 
 def provisioning_xml(urls: Mapping[str, str]) -> str:
-    """Return the provisioning XML for the given event URLs (key -> URL).
-
-    Events are written in P-code order; keys missing from ``urls`` are left
-    out and unknown keys are ignored.
-    """
+    """Return the provisioning XML for the given event URLs (key -> URL)."""
     lines = [
         f'<{e.p_code} para="{e.para}">{escape(urls[e.key])}</{e.p_code}>\n'
         for e in EVENTS
@@ -35,9 +31,5 @@ def provisioning_xml(urls: Mapping[str, str]) -> str:
 
 
 def url_list_text(urls: Mapping[str, str]) -> str:
-    """Return the URLs as plain text: one ``P37xx<TAB>URL`` line each, unescaped.
-
-    For pasting by hand: events in P-code order, keys missing from ``urls``
-    left out, unknown keys ignored.
-    """
+    """Return the URLs as plain text: one ``P37xx<TAB>URL`` line each, unescaped."""
     return "".join(f"{e.p_code}\t{urls[e.key]}\n" for e in EVENTS if e.key in urls)

@@ -1,12 +1,8 @@
 """Tolerant parser for the raw query string of an Action URL request.
 
-The phone substitutes ``$variables`` without any documented encoding, so a
-value may hold a raw ``&``, ``=``, spaces, ``#``, ``+`` or non-UTF-8 bytes.
-Parameters are therefore split only at ``&`` directly followed by a known
-parameter name and ``=``. An unknown ``&foo=bar`` after a known parameter is
-indistinguishable from a raw ``&`` in a value and so stays part of that value,
-except after ``event`` (keys have no ``&``). Unknown text before the first
-known parameter or after the event key is ignored ("unknown_param").
+A value may hold a raw ``&``, spaces or bytes that are not UTF-8, so parameters
+are split only at ``&`` followed by a known name and ``=``. Rules:
+docs/protocol.md.
 """
 
 from dataclasses import dataclass, fields
@@ -103,10 +99,7 @@ def normalize_mac(value: str) -> str | None:
 
 
 def format_mac(mac: str) -> str:
-    """Format a MAC as ``00:1F:C1:AA:BB:CC`` (the one format the UI shows).
-
-    ValueError if it is not one.
-    """
+    """Format a MAC as ``00:1F:C1:AA:BB:CC``; ValueError if it is not one."""
     if (digits := normalize_mac(mac)) is None:
         raise ValueError(f"invalid MAC address: {mac!r}")
     return ":".join(digits[i : i + 2] for i in range(0, 12, 2)).upper()
@@ -210,11 +203,7 @@ def _decode(raw: bytes, problems: dict[str, None]) -> str | None:
 
 @_cache
 def normalize_ip(value: str) -> str | None:
-    """Return the IP address in canonical form, or None if it is not one.
-
-    Strict: an IPv6 address may carry a scope id (``fe80::1%eth0``), and a
-    scope id is an interface name or index, nothing else.
-    """
+    """Return the IP address in canonical form, or None if it is not one (strict)."""
     text = value.strip().removeprefix("[").removesuffix("]")
     address, percent, scope = text.partition("%")
     if percent and not _SCOPE.fullmatch(scope):
@@ -229,13 +218,7 @@ def normalize_ip(value: str) -> str | None:
 
 
 def display_name(value: str | None) -> str | None:
-    """Return a display name without the quotes SIP puts around it; None if empty.
-
-    Decided (issue 16): the quotes are SIP syntax (a quoted-string), not part
-    of the name, so ``"Alice"`` shows as Alice; an empty name is no name.
-
-    ``"Alice"`` becomes ``Alice`` (``\\"`` inside becomes ``"``).
-    """
+    """Return a display name without the quotes SIP puts around it; None if empty."""
     if value is None:
         return None
     text = value.strip()
@@ -245,11 +228,7 @@ def display_name(value: str | None) -> str | None:
 
 
 def display_name_of(uri: str | None) -> str | None:
-    """Return the display name of a SIP name-addr (``"Alice" <sip:1002@pbx>``).
-
-    Decided (issue 16): a phone that sends its remote party as a name-addr
-    names the caller there; it fills the name when no display name is sent.
-    """
+    """Return the display name of a SIP name-addr (``"Alice" <sip:1002@pbx>``)."""
     if uri is None or "<" not in uri:
         return None
     return display_name(uri.rpartition("<")[0])

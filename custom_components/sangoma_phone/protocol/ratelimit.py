@@ -1,14 +1,9 @@
 """Flood control: token buckets, with the clock passed in.
 
 A bucket holds up to ``burst`` tokens and gains ``rate`` tokens a second; a
-request takes one token or is refused. A real phone sends a handful of
-requests in the few seconds of a call's events and then next to nothing, so
-the defaults let a whole call's burst through at once and refuse only a
-sender that keeps on sending faster than any phone does.
-
-A bucket also tells floods apart: the first refusal after an accepted request
-starts a flood (log it once), the next accepted request ends it and says how
-many requests it refused (log that once).
+request takes one or is refused. A refusal after an accepted request starts a
+flood, the next accepted request ends it. The defaults, and why:
+docs/requests.md.
 """
 
 from collections import OrderedDict
@@ -84,11 +79,7 @@ class TokenBucket:
 
 
 class SourceLimiter:
-    """Token buckets by sender, at most `max_sources` of them.
-
-    The least recently used bucket is dropped first; a dropped sender starts
-    over with a full bucket, which costs a flooder nothing it did not have.
-    """
+    """Token buckets by sender, at most `max_sources` (least recently used go)."""
 
     def __init__(
         self,

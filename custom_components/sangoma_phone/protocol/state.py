@@ -1,12 +1,8 @@
 """The state of a phone: everything known about it, as events reported it.
 
 PhoneStateMachine (machine.py) folds events into it; persist.py stores and
-restores it. call_state: CONNECTED if any call is connected, else ON_HOLD if
-any is held, else RINGING, else DIALING, else IDLE; None (unknown) until the
-first event that concerns calls. remote_number and remote_name follow the
-current call (connected > ringing > dialing > held, most recent first); when no
-call is left they keep the last call's values, so a dashboard shows the last
-party.
+restores it. How call_state and the remote party are derived:
+docs/call-tracking.md.
 """
 
 from collections.abc import Mapping

@@ -25,11 +25,7 @@ def event_url(base_url: str, webhook_id: str, event: EventSpec) -> str:
 def event_urls(
     base_url: str, webhook_id: str, *, unverified: bool = True
 ) -> dict[str, str]:
-    """Return the Action URL of every event, by key, in P-code order.
-
-    ``unverified=False`` leaves out the events whose P-code is unverified
-    (EventSpec.verified): the phone's URLs hold them only when the user opts in.
-    """
+    """Return the Action URL of every event by key; unverified ones if asked."""
     return {
         event.key: event_url(base_url, webhook_id, event)
         for event in EVENTS
@@ -38,12 +34,7 @@ def event_urls(
 
 
 def configuration_url(ip: str | None) -> str | None:
-    """Return the address of the phone's web UI; None if there is none.
-
-    Never raises: ``ip`` may come from stored data. An address with an IPv6
-    scope id has none (browsers take no scope id in a URL), nor has anything
-    that is not a plain IP address.
-    """
+    """Return the phone's web UI address; None if there is none (never raises)."""
     if ip is None or normalize_ip(ip) != ip or "%" in ip:
         return None
     return f"http://[{ip}]" if ":" in ip else f"http://{ip}"

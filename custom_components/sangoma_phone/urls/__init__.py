@@ -1,7 +1,7 @@
 """The phone's URLs: the base URL it must call, and the Action URLs it gets.
 
-Features under this folder: the downloads of the URLs (views), the text that
-shows them (page, groups) and the repair when their base changes (stale).
+Also here: the downloads (views), the text that shows them (page, groups) and
+the repair when their base changes (stale). See docs/urls.md.
 """
 
 from collections.abc import Mapping
@@ -29,12 +29,7 @@ def local_base_url(hass: HomeAssistant) -> str:
 
 
 def phone_base_url(hass: HomeAssistant, options: Mapping[str, Any] | None) -> str:
-    """Return the base URL a phone must call, given the phone's options.
-
-    The one place that chooses: the phone listener's base URL
-    (``http://<host of the local URL>:<listener port>``) for a phone set to use
-    it while the listener is enabled, otherwise Home Assistant's local URL. The
-    path and query (``/api/webhook/<id>?...``) are the same for both.
+    """Return the base URL a phone must call: the one place that chooses it.
 
     Raises NoURLAvailableError when Home Assistant knows no local URL.
     """

@@ -1,10 +1,7 @@
 """What each Action URL feeds: URL groups, the minimal set, P-code → entity map.
 
-The one table of which entities an event changes (besides the ones every
-request changes, ALWAYS_FED). The URL page, the plain-text list and the README
-are built from it; a test checks it against the state machine (EFFECTS).
-Entity keys are the entities' translation keys; ENTITY_NAMES are their English
-names (a test ties them to translations/en.json).
+The one table of which entities an event changes (besides ALWAYS_FED); the URL
+page, the text list and the README are built from it. See docs/urls.md.
 """
 
 from collections.abc import Mapping

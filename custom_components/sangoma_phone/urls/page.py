@@ -1,10 +1,7 @@
 """What the UI shows to give a phone its URLs: grouped, copyable, complete.
 
-Each URL stands alone in a code block (it selects exactly the URL and never
-wraps mid-token), its label outside; groups say which entities stay unknown
-without them; the minimal set is marked. The same text serves the first
-setup, the URL page, the confirmations that change URLs and the stale-URL
-repair.
+The same text serves the first setup, the URL page, the confirmations that
+change URLs and the stale-URL repair. See docs/urls.md.
 """
 
 from collections.abc import Mapping
@@ -70,9 +67,8 @@ def url_placeholders(
 ) -> dict[str, str]:
     """Return the UI placeholders that tell the user what to give the phone.
 
-    `options` are the phone's options (None for a phone being added); the
-    download links exist only once the phone is added (`entry_id`).
-    Raises NoURLAvailableError when Home Assistant knows no local URL.
+    Download links only with `entry_id` (an added phone). Raises
+    NoURLAvailableError when Home Assistant knows no local URL.
     """
     base = phone_base_url(hass, options)
     unverified = include_unverified(options)

@@ -1,11 +1,8 @@
 """Stale URLs: the phone still calls the base URL it was given, which changed.
 
-Each phone remembers the base (scheme, host, port) its URLs were given with
-(entry data ``url_base``): when it is added, when a change of its options or
-of its webhook shows the new URLs, and when the user confirms this repair.
-When Home Assistant's local URL or the listener's host/port changes (core
-config update, listener settings, at start), every phone whose base differs
-gets a fixable repair that shows its new URLs; it clears once confirmed.
+Each phone remembers the base its URLs were given with (``url_base``); one
+whose base differs gets a fixable repair that shows its new URLs.
+See docs/urls.md.
 """
 
 from collections.abc import Iterable
@@ -85,10 +82,7 @@ def changed_since(hass: HomeAssistant, entry_id: str) -> datetime | None:
 
 
 def quiet_phones(hass: HomeAssistant) -> list[tuple[str, datetime | None]]:
-    """Return the phones that have sent nothing since their URLs changed.
-
-    Each as (name, time of its last request or None), by name.
-    """
+    """Return the phones quiet since their URLs changed: (name, last request)."""
     quiet: list[tuple[str, datetime | None]] = []
     for entry in hass.config_entries.async_loaded_entries(DOMAIN):
         if (since := changed_since(hass, entry.entry_id)) is None:

@@ -1,12 +1,8 @@
 """A phone's web access at runtime: one client, availability, errors for users.
 
-Every request to the phone goes through `WebAccess.async_run`, which turns
-the client's typed errors into translated `HomeAssistantError`s naming the
-cause, starts the reauthentication flow when the phone rejects the
-credentials, and tracks availability: an unreachable phone makes the control
-entities (and only those) unavailable, logged once when lost and once when
-back. While unavailable, the harmless probe is retried every
-`RETRY_INTERVAL` and after every request the phone sends.
+Every request goes through `WebAccess.async_run`: translated errors, the
+reauthentication, and availability (only the web access entities become
+unavailable, and the probe retries). Rules: docs/web-access.md.
 """
 
 from collections.abc import Awaitable, Callable

@@ -1,20 +1,8 @@
-"""Control a phone through its Action URI, over Home Assistant's shared HTTP session.
+"""The web access client: Action URI requests to one phone, one at a time.
 
-Authentication: whether a phone wants HTTP Basic or Digest is unverified, so
-the client finds out by itself. Until it knows, it sends the request through
-aiohttp's ``DigestAuthMiddleware`` without credentials: a Digest challenge is
-answered by the middleware (same request, retried once), a Basic challenge
-makes the client retry with a Basic header (``aiohttp.encode_basic_auth``). The scheme that worked is
-kept for later requests (Basic then goes out pre-emptively, Digest reuses the
-phone's nonce); a 401 naming another scheme switches over. A phone asking for
-no authentication is fine too.
-
-A request first waits its turn (one request at a time per phone), then has
-``timeout`` seconds for the whole exchange, challenges included. Values are
-validated by :mod:`.protocol.control` before anything is sent.
-
-Never logged: the password, Authorization headers, URLs with credentials (the
-client never puts credentials in a URL).
+HTTP Basic or Digest, found out from the phone's challenges; values validated
+by protocol/action_uri.py first. Never logged: the password, Authorization
+headers, credentials in a URL. Rules: docs/web-access.md.
 """
 
 import asyncio

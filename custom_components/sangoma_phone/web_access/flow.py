@@ -1,10 +1,7 @@
 """Flow steps for the phone's web access: the form, its check, reauthentication.
 
-Saving checks the settings with the harmless probe (an authenticated request
-for the bare Action URI path, meant to make the phone do nothing) and answers
-a field error: cannot connect (host), invalid auth (password), unexpected
-answer (the form). The host may be left empty (or as the phone's IP): it then
-follows the IP the phone reports.
+Saving checks the settings with the harmless probe and answers a field error.
+Rules: docs/web-access.md.
 """
 
 from collections.abc import Mapping
@@ -91,11 +88,7 @@ async def async_check_web_access(
     errors: dict[str, str],
     current: Mapping[str, Any] | None = None,
 ) -> dict[str, Any] | None:
-    """Return the settings to store, once checked; None with errors.
-
-    An empty password keeps the `current` settings' one (the form never shows
-    the stored password, so "unchanged" arrives as empty).
-    """
+    """Return the settings to store, once checked; None with errors."""
     host = str(user_input.get(CONF_HOST) or "").strip()
     follow = not host or host == phone_ip
     if follow and not phone_ip:
@@ -109,6 +102,7 @@ async def async_check_web_access(
         CONF_HTTPS: bool(user_input.get(CONF_HTTPS)),
         CONF_VERIFY_SSL: bool(user_input.get(CONF_VERIFY_SSL, True)),
         CONF_USERNAME: str(user_input.get(CONF_USERNAME) or DEFAULT_USERNAME),
+        # Empty: unchanged (the form never shows the stored password).
         CONF_PASSWORD: str(
             user_input.get(CONF_PASSWORD) or (current or {}).get(CONF_PASSWORD) or ""
         ),

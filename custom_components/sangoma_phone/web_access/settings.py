@@ -1,16 +1,8 @@
-"""The phone's web access settings: stored in the entry's data, read as ClientSettings.
+"""Web access settings: stored in the entry's data, read as ClientSettings.
 
-`entry.data[CONF_WEB_ACCESS]` holds host, port, HTTPS, verify certificate,
-user name and password, and whether the host follows the IP the phone
-reports (`follow_phone_ip`: the user left the host empty or as the phone's
-own IP). A following host is kept current from every accepted request's
-`ip` (so also `ip_changed`) and from DHCP discovery; a host the user typed
-is never changed.
-
-Which entities a phone has depends on web access: without it DND is a
-read-only binary sensor; with it DND is a switch, and the Reboot and
-Provision now buttons exist. `async_remove_stale_entities` removes the
-registry entries of the other set, so each transition leaves a clean registry.
+A host left empty (or as the phone's IP) follows the IP the phone reports.
+Without web access DND is a read-only binary sensor; with it a switch, and the
+Reboot and Provision now buttons exist. Rules: docs/web-access.md.
 """
 
 from collections.abc import Mapping
