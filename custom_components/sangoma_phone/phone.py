@@ -36,7 +36,7 @@ from .protocol import (
     parse_query,
 )
 from .protocol.accounts import account_of
-from .protocol.query import AMP_SEPARATOR, MAX_QUERY_LENGTH
+from .protocol.query import AMP_SEPARATOR
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -45,9 +45,6 @@ AMP_HINT: Final = (
     " provisioning file. The values were read as meant; enter the URLs again"
     " from Configure > Show the phone's URLs (or the text list)"
 )
-
-# The longest request body accepted: the query parser's own limit.
-MAX_BODY: Final = MAX_QUERY_LENGTH
 
 
 MAX_LOGGED_PROBLEMS: Final = 64  # distinct problems logged as warnings

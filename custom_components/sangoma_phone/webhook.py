@@ -19,7 +19,8 @@ from homeassistant.helpers.network import is_cloud_connection
 
 from .const import DOMAIN
 from .gate import HTTP_STATUS, Rejection
-from .phone import MAX_BODY, SangomaPhone
+from .phone import SangomaPhone
+from .protocol.query import MAX_BODY
 
 WEBHOOK_STATUS: Final[Mapping[Rejection, HTTPStatus]] = MappingProxyType(
     {**HTTP_STATUS, Rejection.NOT_LOCAL: HTTPStatus.OK}

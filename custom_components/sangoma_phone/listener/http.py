@@ -11,12 +11,11 @@ from http import HTTPStatus
 import re
 from typing import Final
 
-from ..protocol.query import MAX_QUERY_LENGTH
+from ..protocol.query import MAX_BODY
 
 MAX_REQUEST_LINE: Final = 8192  # bytes, also the limit of one header line
 MAX_HEADER_BLOCK: Final = 16384  # bytes
 MAX_HEADERS: Final = 100
-MAX_BODY: Final = MAX_QUERY_LENGTH  # a POST body holds the query
 
 _METHOD = re.compile(rb"[A-Z]{1,16}")
 _VERSION = re.compile(rb"HTTP/1\.[0-9]")

@@ -17,6 +17,7 @@ from .events import EVENT_PARAM, EVENTS_BY_KEY, PARAMS, EventSpec
 # Home Assistant states hold at most 255 characters (a name is shown as a state).
 MAX_VALUE_LENGTH = 255
 MAX_QUERY_LENGTH = 8192
+MAX_BODY = MAX_QUERY_LENGTH  # a POST body holds the query
 
 _NAMES = (EVENT_PARAM, *(p.name for p in PARAMS))
 _BOUNDARY = re.compile(
