@@ -23,7 +23,11 @@ from .urls import NO_LOCAL_URL, async_check_local_url
 from .urls.stale import async_check_stale_urls, stale_urls_issue_id
 from .urls.views import ProvisioningView, UrlListView
 from .web_access import WebAccess
-from .web_access.settings import async_remove_stale_entities, stored_settings
+from .web_access.settings import (
+    async_remove_stale_entities,
+    moved_issue_id,
+    stored_settings,
+)
 from .webhook import async_register_webhook, async_unregister_webhook
 
 PLATFORMS: list[Platform] = [
@@ -108,7 +112,12 @@ async def async_remove_entry(
 ) -> None:
     """Delete the phone's stored state; the listener's after the last phone."""
     await phone_store(hass, entry.entry_id).async_remove()
-    for issue_id in (mac_mismatch_issue_id, stale_urls_issue_id, duplicate_issue_id):
+    for issue_id in (
+        mac_mismatch_issue_id,
+        stale_urls_issue_id,
+        duplicate_issue_id,
+        moved_issue_id,
+    ):
         ir.async_delete_issue(hass, DOMAIN, issue_id(entry.entry_id))
     if not hass.config_entries.async_entries(DOMAIN):
         await async_remove_listener_settings(hass)

@@ -48,6 +48,9 @@ STORAGE_SAVE_DELAY: Final = 10  # seconds
 CONF_WEB_ACCESS: Final = "web_access"
 CONF_FOLLOW_PHONE_IP: Final = "follow_phone_ip"
 CONF_HTTPS: Final = "https"
+# The authentication scheme known to work ("digest", or "basic" once allowed)
+CONF_AUTH: Final = "auth"
+CONF_ALLOW_BASIC: Final = "allow_basic"
 
 # Shown in the UI where a list or value is empty
 NOTHING: Final = "—"

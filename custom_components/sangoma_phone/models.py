@@ -24,6 +24,8 @@ class PhoneUpdate:
 
     request: ParsedRequest | None
     changed: frozenset[str]
+    # The sender's address of that request, if known.
+    source: str | None = None
 
 
 type UpdateListener = Callable[[PhoneUpdate], None]

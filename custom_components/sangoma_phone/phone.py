@@ -159,7 +159,7 @@ class SangomaPhone:
             )
         if refusal := self.gate.check_mac(request, source):
             return self._reject(refusal, source, statuses)
-        self._accept(request)
+        self._accept(request, source)
         return HTTPStatus.OK
 
     def _reject(
@@ -231,14 +231,14 @@ class SangomaPhone:
             self._save_scheduled = True
             self._store.async_delay_save(self._data_to_store, STORAGE_SAVE_DELAY)
 
-    def _accept(self, request: ParsedRequest) -> None:
+    def _accept(self, request: ParsedRequest, source: str | None) -> None:
         before = device_details(self.state)
         changed = self.machine.apply(request, dt_util.utcnow())
         self.counters.count_event(request.event.key)
         if device_details(self.state) != before:
             async_update_device(self.hass, self.device_id, self.state)
         self._schedule_save()
-        self._notify(PhoneUpdate(request, changed))
+        self._notify(PhoneUpdate(request, changed, source))
         self.hass.bus.async_fire(
             EVENT_PHONE,
             {

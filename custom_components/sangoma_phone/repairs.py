@@ -6,12 +6,13 @@ from typing import Any
 import voluptuous as vol
 
 from homeassistant.components.repairs import RepairsFlow
+from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.network import NoURLAvailableError
 
 from .compat import RepairsFlowResult
-from .const import CONF_WEBHOOK_ID, DOMAIN, NOTHING
+from .const import CONF_FOLLOW_PHONE_IP, CONF_WEBHOOK_ID, DOMAIN, NOTHING
 from .identity import (
     DUPLICATE_PHONE,
     async_mac_owner,
@@ -24,6 +25,12 @@ from .protocol import format_mac
 from .urls import NO_LOCAL_URL, async_check_local_url, phone_base_url
 from .urls.page import phone_urls
 from .urls.stale import STALE_URLS, async_urls_given, quiet_phones
+from .web_access.settings import (
+    WEB_ACCESS_MOVED,
+    async_track_phone_ip,
+    moved_issue_id,
+    stored_settings,
+)
 
 
 class NoLocalUrlRepairFlow(RepairsFlow):
@@ -194,6 +201,53 @@ class DuplicatePhoneRepairFlow(RepairsFlow):
         )
 
 
+class WebAccessMovedRepairFlow(RepairsFlow):
+    """Follow an address the phone reported without proving it, once confirmed."""
+
+    def __init__(self, entry_id: str, ip: str) -> None:
+        """Remember which phone and which address."""
+        self._entry_id = entry_id
+        self._ip = ip
+
+    async def async_step_init(
+        self, user_input: dict[str, str] | None = None
+    ) -> RepairsFlowResult:
+        """Start with the confirmation."""
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(
+        self, user_input: dict[str, str] | None = None
+    ) -> RepairsFlowResult:
+        """Move the web access host to the address once the user confirms."""
+        entry = self.hass.config_entries.async_get_entry(self._entry_id)
+        if entry is None:
+            return self.async_abort(reason="phone_removed")
+        current = stored_settings(entry)
+        if current is None or not current.get(CONF_FOLLOW_PHONE_IP):
+            ir.async_delete_issue(self.hass, DOMAIN, moved_issue_id(self._entry_id))
+            return self.async_abort(
+                reason="not_following", description_placeholders={"name": entry.title}
+            )
+        if user_input is not None:
+            async_track_phone_ip(self.hass, entry, self._ip)
+            return self.async_create_entry(data={})
+        issue = ir.async_get(self.hass).async_get_issue(
+            DOMAIN, moved_issue_id(self._entry_id)
+        )
+        placeholders = dict(issue.translation_placeholders or {}) if issue else {}
+        return self.async_show_form(
+            step_id="confirm",
+            data_schema=vol.Schema({}),
+            description_placeholders={
+                "source": "?",
+                **placeholders,
+                "name": entry.title,
+                "ip": self._ip,
+                "host": str(current[CONF_HOST]),
+            },
+        )
+
+
 async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, Any] | None
 ) -> RepairsFlow:
@@ -203,6 +257,8 @@ async def async_create_fix_flow(
     assert data is not None
     if issue_id.startswith(STALE_URLS):
         return StaleUrlsRepairFlow(str(data["entry_id"]))
+    if issue_id.startswith(WEB_ACCESS_MOVED):
+        return WebAccessMovedRepairFlow(str(data["entry_id"]), str(data["ip"]))
     if issue_id.startswith(DUPLICATE_PHONE):
         return DuplicatePhoneRepairFlow(str(data["entry_id"]), str(data["owner_id"]))
     return MacMismatchRepairFlow(

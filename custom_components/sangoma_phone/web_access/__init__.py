@@ -21,16 +21,26 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.signal_type import SignalType
 
 from ..const import DOMAIN, LOGGER
+from ..identity import pinned_mac
 from ..models import PhoneUpdate
 from ..phone import SangomaPhone
+from ..protocol import ParsedRequest
 from .client import (
+    BasicRefused,
     CannotConnect,
     InvalidAuth,
     PhoneRefused,
     WebAccessClient,
     WebAccessError,
 )
-from .settings import async_track_phone_ip, client_settings, stored_settings
+from .settings import (
+    async_ask_to_follow,
+    async_remember_scheme,
+    async_track_phone_ip,
+    client_settings,
+    same_address,
+    stored_settings,
+)
 
 RETRY_INTERVAL: Final = timedelta(seconds=60)
 
@@ -45,6 +55,8 @@ def error_key(err: WebAccessError) -> str:
         return "invalid_auth"
     if isinstance(err, PhoneRefused):
         return "phone_refused"
+    if isinstance(err, BasicRefused):
+        return "basic_refused"
     return "unexpected_answer"
 
 
@@ -90,7 +102,7 @@ class WebAccess:
         if update.request is None:
             return
         if ip := update.request.variables.ip:
-            async_track_phone_ip(self.hass, self.entry, ip)
+            self._follow(update.request, ip, update.source)
         if not self.available:
             self.entry.async_create_background_task(
                 self.hass,
@@ -99,14 +111,33 @@ class WebAccess:
                 eager_start=False,
             )
 
+    @callback
+    def _follow(self, request: ParsedRequest, ip: str, source: str | None) -> None:
+        """Follow the phone's address only where the phone proved it.
+
+        Proof: the request carries the pinned MAC and comes from that address.
+        Anything else (no MAC, another sender) asks the user first: the host
+        receives the phone's password.
+        """
+        mac = request.variables.mac
+        if (
+            mac is not None
+            and mac == pinned_mac(self.entry)
+            and same_address(source, ip)
+        ):
+            async_track_phone_ip(self.hass, self.entry, ip)
+        else:
+            async_ask_to_follow(self.hass, self.entry, ip, source)
+
     async def _async_retry(self, now: datetime | None = None) -> None:
         with contextlib.suppress(HomeAssistantError):  # logged by availability
             await self.async_run(lambda client: client.async_probe())
 
     async def async_run(self, action: ClientAction) -> None:
         """Run one request; raise a translated HomeAssistantError if it failed."""
+        client = self.client()
         try:
-            await action(self.client())
+            await action(client)
         except WebAccessError as err:
             self._record(error_key(err))
             if isinstance(err, CannotConnect):
@@ -122,6 +153,7 @@ class WebAccess:
             ) from err
         self._record("ok")
         self._set_available(True)
+        async_remember_scheme(self.hass, self.entry, client.auth_scheme)
 
     def _placeholders(self, err: WebAccessError) -> dict[str, str]:
         placeholders = {

@@ -1,7 +1,8 @@
 """The web access client: Action URI requests to one phone, one at a time.
 
-HTTP Basic or Digest, found out from the phone's challenges; values validated
-by protocol/action_uri.py first. Never logged: the password, Authorization
+Digest, found out from the phone's challenges and never given up once known;
+Basic only where the user allowed it. Values are validated by
+protocol/action_uri.py first. Never logged: the password, Authorization
 headers, credentials in a URL. Rules: docs/web-access.md.
 """
 
@@ -13,6 +14,7 @@ from typing import Any, Final
 
 import aiohttp
 from aiohttp import hdrs
+from multidict import CIMultiDict
 from yarl import URL
 
 from homeassistant.core import HomeAssistant
@@ -25,7 +27,7 @@ _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_USERNAME: Final = "admin"
 DEFAULT_TIMEOUT: Final = 5.0  # seconds, for one whole exchange
-_MAX_ATTEMPTS: Final = 3  # unknown scheme -> Basic -> Digest at most
+_MAX_ATTEMPTS: Final = 2  # unknown scheme -> the scheme the phone asks for
 
 
 class AuthScheme(StrEnum):
@@ -45,6 +47,9 @@ class ClientSettings:
     verify_ssl: bool = True
     username: str = DEFAULT_USERNAME
     password: str = field(default="", repr=False)
+    # The scheme known to work: Digest is never given up for Basic; Basic is
+    # sent only when it is this (the user allowed it). None: not known yet.
+    scheme: AuthScheme | None = None
 
     @property
     def effective_port(self) -> int:
@@ -64,6 +69,14 @@ class CannotConnect(WebAccessError):
 
 class InvalidAuth(WebAccessError):
     """The phone rejected the credentials (401 or 403)."""
+
+
+class BasicRefused(WebAccessError):
+    """The phone asked for Basic authentication, which was not sent.
+
+    Basic sends the password readable (over plain HTTP, to anyone on the way):
+    it goes out only where the user allowed it, and never once Digest worked.
+    """
 
 
 class PhoneRefused(WebAccessError):
@@ -121,7 +134,7 @@ class WebAccessClient:
         if timeout is not None:
             self.timeout = timeout
         self._lock = asyncio.Lock()
-        self._scheme: AuthScheme | None = None
+        self._scheme: AuthScheme | None = settings.scheme
         self._digest: aiohttp.DigestAuthMiddleware | None = None
 
     @property
@@ -131,7 +144,7 @@ class WebAccessClient:
 
     @property
     def auth_scheme(self) -> AuthScheme | None:
-        """Return the scheme the phone asks for, None until known."""
+        """Return the scheme that worked, None until one did (or none is needed)."""
         return self._scheme
 
     async def async_probe(self) -> None:
@@ -157,7 +170,7 @@ class WebAccessClient:
                 basic = basic_auth_header(login, password)
                 return {"headers": {hdrs.AUTHORIZATION: basic}}
             if self._digest is None:
-                self._digest = aiohttp.DigestAuthMiddleware(login, password)
+                self._digest = _DigestAuth(login, password)
         except ValueError as err:  # e.g. ":" in the user name
             raise InvalidAuth("the user name is not valid") from err
         return {"middlewares": (self._digest,)}
@@ -214,10 +227,40 @@ class WebAccessClient:
             if sent in offered:
                 self._scheme = sent
                 return status  # credentials tried and rejected
-            untried = [
-                scheme for scheme in AuthScheme if scheme in offered and scheme != sent
-            ]
-            if not untried or untried[0] == self._scheme:
-                return status
-            self._scheme = untried[0]
+            if AuthScheme.DIGEST in offered and sent is not AuthScheme.DIGEST:
+                self._scheme = AuthScheme.DIGEST  # preferred whenever offered
+                continue
+            if AuthScheme.BASIC in offered and sent is not AuthScheme.BASIC:
+                if self._settings.scheme is not AuthScheme.BASIC:
+                    _LOGGER.debug("Phone %s asked for Basic: not sent", url.host)
+                    raise BasicRefused("the phone asked for Basic authentication")
+                self._scheme = AuthScheme.BASIC
+                continue
+            return status
         return status
+
+
+class _DigestAuth(aiohttp.DigestAuthMiddleware):
+    """Digest that answers a Digest challenge wherever it is in the list.
+
+    aiohttp's middleware reads only the first WWW-Authenticate header; a phone
+    that offers Basic first and Digest second would otherwise get no Digest.
+    """
+
+    def _authenticate(self, response: aiohttp.ClientResponse) -> bool:
+        challenges = response.headers.getall(hdrs.WWW_AUTHENTICATE, ())
+        digest = next(
+            (c for c in challenges if _scheme_of(c) is AuthScheme.DIGEST), None
+        )
+        if response.status != 401 or digest is None:
+            return False
+        return bool(super()._authenticate(_Challenge(response, digest)))  # type: ignore[arg-type]
+
+
+class _Challenge:
+    """The parts of a 401 answer the Digest middleware reads, one challenge only."""
+
+    def __init__(self, response: aiohttp.ClientResponse, challenge: str) -> None:
+        self.status = response.status
+        self.url = response.url
+        self.headers = CIMultiDict({hdrs.WWW_AUTHENTICATE: challenge})

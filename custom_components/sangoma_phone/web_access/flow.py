@@ -28,12 +28,22 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
-from ..const import CONF_FOLLOW_PHONE_IP, CONF_HTTPS, CONF_WEB_ACCESS
+from ..const import (
+    CONF_ALLOW_BASIC,
+    CONF_AUTH,
+    CONF_FOLLOW_PHONE_IP,
+    CONF_HTTPS,
+    CONF_WEB_ACCESS,
+)
 from . import error_key
-from .client import DEFAULT_USERNAME, WebAccessClient, WebAccessError
-from .settings import client_settings, stored_settings
+from .client import DEFAULT_USERNAME, AuthScheme, WebAccessClient, WebAccessError
+from .settings import client_settings, scheme_of, stored_settings
 
-_ERROR_FIELD: Final = {"cannot_connect": CONF_HOST, "invalid_auth": CONF_PASSWORD}
+_ERROR_FIELD: Final = {
+    "cannot_connect": CONF_HOST,
+    "invalid_auth": CONF_PASSWORD,
+    "basic_refused": CONF_ALLOW_BASIC,
+}
 _PASSWORD: Final = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 
 
@@ -51,6 +61,7 @@ def web_access_schema() -> vol.Schema:
             vol.Required(CONF_VERIFY_SSL, default=True): BooleanSelector(),
             vol.Required(CONF_USERNAME, default=DEFAULT_USERNAME): TextSelector(),
             vol.Optional(CONF_PASSWORD): _PASSWORD,
+            vol.Required(CONF_ALLOW_BASIC, default=False): BooleanSelector(),
         }
     )
 
@@ -62,7 +73,8 @@ def web_access_suggestions(
     if current is None:
         return {CONF_HOST: phone_ip or "", CONF_USERNAME: DEFAULT_USERNAME}
     return {
-        **{k: v for k, v in current.items() if k != CONF_PASSWORD},
+        **{k: v for k, v in current.items() if k not in (CONF_PASSWORD, CONF_AUTH)},
+        CONF_ALLOW_BASIC: scheme_of(current) is AuthScheme.BASIC,
         CONF_HOST: phone_ip
         if current.get(CONF_FOLLOW_PHONE_IP)
         else current[CONF_HOST],
@@ -71,14 +83,19 @@ def web_access_suggestions(
 
 async def async_probe(
     hass: HomeAssistant, data: Mapping[str, Any], errors: dict[str, str]
-) -> None:
-    """Check the settings with the harmless probe; add a field error if it fails."""
+) -> AuthScheme | None:
+    """Check the settings with the harmless probe; add a field error if it fails.
+
+    Return the authentication scheme that worked (None: none was asked for).
+    """
+    client = WebAccessClient(hass, client_settings(data))
     try:
-        await WebAccessClient(hass, client_settings(data)).async_probe()
+        await client.async_probe()
     except WebAccessError as err:
         key = error_key(err)
         key = key if key in _ERROR_FIELD else "unexpected_answer"
         errors[_ERROR_FIELD.get(key, "base")] = key
+    return client.auth_scheme
 
 
 async def async_check_web_access(
@@ -107,8 +124,16 @@ async def async_check_web_access(
             user_input.get(CONF_PASSWORD) or (current or {}).get(CONF_PASSWORD) or ""
         ),
     }
-    await async_probe(hass, data, errors)
-    return None if errors else data
+    if user_input.get(CONF_ALLOW_BASIC):
+        # Basic, where the phone asks for it, is the user's choice; Digest
+        # still wins wherever the phone offers it.
+        data[CONF_AUTH] = AuthScheme.BASIC.value
+    scheme = await async_probe(hass, data, errors)
+    if errors:
+        return None
+    if scheme is not None:
+        data[CONF_AUTH] = scheme.value
+    return data
 
 
 class WebAccessReauthFlow(ConfigFlow):
@@ -118,6 +143,8 @@ class WebAccessReauthFlow(ConfigFlow):
         self, entry_data: Mapping[str, Any]
     ) -> ConfigFlowResult:
         """Start: ask for the new credentials."""
+        current = stored_settings(self._get_reauth_entry()) or {}
+        self.context["title_placeholders"] = {"ip": str(current.get(CONF_HOST, "?"))}
         return await self.async_step_reauth_confirm()
 
     async def async_step_reauth_confirm(

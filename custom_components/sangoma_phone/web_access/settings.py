@@ -6,6 +6,7 @@ Reboot and Provision now buttons exist. Rules: docs/web-access.md.
 """
 
 from collections.abc import Mapping
+import ipaddress
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
@@ -18,10 +19,12 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 
-from ..const import CONF_FOLLOW_PHONE_IP, CONF_HTTPS, CONF_WEB_ACCESS, DOMAIN
-from .client import DEFAULT_USERNAME, ClientSettings
+from ..const import CONF_AUTH, CONF_FOLLOW_PHONE_IP, CONF_HTTPS, CONF_WEB_ACCESS, DOMAIN
+from .client import DEFAULT_USERNAME, AuthScheme, ClientSettings
+
+WEB_ACCESS_MOVED: Final = "web_access_moved"
 
 DND_KEY: Final = "dnd"
 REBOOT_KEY: Final = "reboot"
@@ -52,19 +55,88 @@ def client_settings(data: Mapping[str, Any]) -> ClientSettings:
         verify_ssl=bool(data.get(CONF_VERIFY_SSL, True)),
         username=str(data.get(CONF_USERNAME) or DEFAULT_USERNAME),
         password=str(data.get(CONF_PASSWORD) or ""),
+        scheme=scheme_of(data),
     )
+
+
+def scheme_of(data: Mapping[str, Any]) -> AuthScheme | None:
+    """Return the stored authentication scheme; None when not known (or damaged)."""
+    try:
+        return AuthScheme(data[CONF_AUTH])
+    except KeyError, ValueError:
+        return None
+
+
+def same_address(source: str | None, ip: str) -> bool:
+    """Return whether a request's sender is the address it reports."""
+    try:
+        sender = ipaddress.ip_address(source or "")
+        reported = ipaddress.ip_address(ip)
+    except ValueError:
+        return False
+    if isinstance(sender, ipaddress.IPv6Address) and sender.ipv4_mapped:
+        sender = sender.ipv4_mapped
+    return sender == reported
+
+
+def moved_issue_id(entry_id: str) -> str:
+    """Return the repair issue id of a phone that reports an unconfirmed address."""
+    return f"{WEB_ACCESS_MOVED}_{entry_id}"
 
 
 @callback
 def async_track_phone_ip(hass: HomeAssistant, entry: ConfigEntry, ip: str) -> bool:
-    """Move a following host to the phone's new IP; return whether it changed."""
+    """Move a following host to the phone's new IP; return whether it changed.
+
+    Only for an address the phone proved (its pinned MAC, sent from there),
+    the DHCP discovery of its MAC, or the user's confirmation.
+    """
     data = stored_settings(entry)
     if data is None or not data.get(CONF_FOLLOW_PHONE_IP) or data[CONF_HOST] == ip:
         return False
     hass.config_entries.async_update_entry(
         entry, data={**entry.data, CONF_WEB_ACCESS: {**data, CONF_HOST: ip}}
     )
+    ir.async_delete_issue(hass, DOMAIN, moved_issue_id(entry.entry_id))
     return True
+
+
+@callback
+def async_ask_to_follow(
+    hass: HomeAssistant, entry: ConfigEntry, ip: str, source: str | None
+) -> None:
+    """Ask the user before the host follows an address the phone did not prove."""
+    data = stored_settings(entry)
+    if data is None or not data.get(CONF_FOLLOW_PHONE_IP) or data[CONF_HOST] == ip:
+        return
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        moved_issue_id(entry.entry_id),
+        is_fixable=True,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=WEB_ACCESS_MOVED,
+        translation_placeholders={
+            "name": entry.title,
+            "ip": ip,
+            "source": source or "?",
+            "host": str(data[CONF_HOST]),
+        },
+        data={"entry_id": entry.entry_id, "ip": ip},
+    )
+
+
+@callback
+def async_remember_scheme(
+    hass: HomeAssistant, entry: ConfigEntry, scheme: AuthScheme | None
+) -> None:
+    """Store the scheme that worked, so that it is never given up for Basic."""
+    data = stored_settings(entry)
+    if data is None or scheme is None or scheme_of(data) is not None:
+        return
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_WEB_ACCESS: {**data, CONF_AUTH: scheme.value}}
+    )
 
 
 @callback
