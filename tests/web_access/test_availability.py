@@ -1,4 +1,4 @@
-"""Errors, reauthentication and availability of the control entities."""
+"""Errors, reauthentication and availability of the web access entities."""
 
 import logging
 
@@ -55,7 +55,8 @@ async def test_timeout_unavailable_and_back(
     send: SendRequest,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """An unreachable phone makes only the controls unavailable; logged once each way."""
+    """An unreachable phone makes only the web access entities unavailable;
+    logged once each way."""
     caplog.set_level(logging.INFO)
     fake_phone.answer = Answer.HANG
     with pytest.raises(HomeAssistantError) as err:
