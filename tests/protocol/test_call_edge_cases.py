@@ -1,4 +1,4 @@
-"""Calls the phone reports incompletely (issue 16), request by request, as a
+"""Calls the phone reports incompletely, request by request, as a
 dashboard shows them: a dead call whose hang-up was lost, call waiting.
 
 Requests are raw query strings through the real parser, the way a phone
@@ -24,7 +24,7 @@ def _calls(kind: str) -> tuple[str, str]:
 
 @ID_KINDS
 @pytest.mark.parametrize("restart", [False, True], ids=["blip", "restart"])
-def test_bug1_dead_call_does_not_haunt_the_next(kind: str, restart: bool) -> None:
+def test_dead_call_does_not_haunt_the_next(kind: str, restart: bool) -> None:
     """A connected call whose hang-up was lost ends at the next idle_to_busy."""
     a, b = _calls(kind)
     phone = RawPhone()
@@ -49,7 +49,7 @@ def test_bug1_dead_call_does_not_haunt_the_next(kind: str, restart: bool) -> Non
 
 
 @ID_KINDS
-def test_bug1_outgoing_call_after_a_dead_call(kind: str) -> None:
+def test_outgoing_call_after_a_dead_call(kind: str) -> None:
     a, b = _calls(kind)
     phone = RawPhone()
     phone.send("incoming_call", a)
@@ -63,7 +63,7 @@ def test_bug1_outgoing_call_after_a_dead_call(kind: str) -> None:
 
 
 @ID_KINDS
-def test_bug2_call_waiting_keeps_the_held_call(kind: str) -> None:
+def test_call_waiting_keeps_the_held_call(kind: str) -> None:
     """Without call ids (empty or literal) both legs are kept too."""
     a, b = _calls(kind)
     phone = RawPhone()
@@ -79,7 +79,7 @@ def test_bug2_call_waiting_keeps_the_held_call(kind: str) -> None:
 
 
 @ID_KINDS
-def test_bug2_call_waiting_without_any_party(kind: str) -> None:
+def test_call_waiting_without_any_party(kind: str) -> None:
     """Even with no number at all, the events tell the legs apart."""
     cid = CALL_IDS[kind][0] if kind != "ids" else ""
     phone = RawPhone()

@@ -1,4 +1,4 @@
-"""A crafted IP address (issue 16, bug 4): refused by the parser, never half
+"""A crafted IP address: refused by the parser, never half
 applied, dropped from stored state."""
 
 from custom_components.sangoma_phone.protocol import (

@@ -1,9 +1,6 @@
-"""Missed calls and late requests, request by request (issue 16): which
-caller a missed call names, what counts as missed and how often, a quick
-redial, a late start after the end.
-
-The behaviours issue 16 left to decide (item 5) are tested as decided; the
-reasons are in the code (calls.py, late.py) and in docs/call-tracking.md.
+"""Missed calls and late requests, request by request: which caller a
+missed call names, what counts as missed and how often, a quick redial, a late
+start after the end. The decisions and their reasons: docs/call-tracking.md.
 """
 
 import pytest
