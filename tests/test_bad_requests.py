@@ -1,15 +1,23 @@
-"""Tests for bad and odd input on the webhook: refused, tolerated, logged once."""
+"""Tests for bad and odd input on the webhook: refused, tolerated, logged once
+(&amp; separators copied out of the XML included)."""
 
 from http import HTTPStatus
 import logging
 
 import pytest
-from pytest_homeassistant_custom_component.common import async_capture_events
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sangoma_phone.const import EVENT_PHONE
 from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
 
 from .conftest import MAC, WEBHOOK_ID, SendRequest
 
@@ -106,3 +114,34 @@ async def test_post_body_too_long(
         hass.states.get("binary_sensor.desk_phone_do_not_disturb").state
         == STATE_UNKNOWN
     )
+
+
+@pytest.fixture
+async def diagnostics_ready(hass: HomeAssistant) -> None:
+    """Set diagnostics up before a test client freezes the HTTP routes."""
+    assert await async_setup_component(hass, "diagnostics", {})
+
+
+async def test_amp_separators_tolerated(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    diagnostics_ready: None,
+    send: SendRequest,
+    hass_client: ClientSessionGenerator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A URL copied out of the XML: read as meant, hinted once, counted."""
+    caplog.set_level(logging.WARNING)
+    query = "mac=001fc1aabbcc&amp;cid=7&amp;remote=1002&amp;dr=Bob"
+    for _ in range(2):
+        response = await send("incoming_call", f"&amp;{query}", mac=None)
+        assert response.status == HTTPStatus.OK
+    assert hass.states.get("sensor.desk_phone_remote_name").state == "Bob"
+    assert hass.states.get("sensor.desk_phone_remote_number").state == "1002"
+    hints = [r for r in caplog.records if "&amp;" in r.getMessage()]
+    assert len(hints) == 1
+    assert "enter the URLs again" in hints[0].getMessage()
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, init_integration
+    )
+    assert diagnostics["problem_counts"] == {"amp_separator": 2}

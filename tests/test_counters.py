@@ -83,3 +83,27 @@ async def test_counters_survive_a_restart(
     after = await get_diagnostics_for_config_entry(hass, hass_client, init_integration)
     for key in ("event_counts", "rejected_counts", "problem_counts", "last_rejected"):
         assert after[key] == before[key], key
+
+
+async def test_counters_survive_a_reload(
+    hass: HomeAssistant,
+    setup_diagnostics: None,
+    init_integration: MockConfigEntry,
+    send: SendRequest,
+    hass_client: ClientSessionGenerator,
+    hass_storage: dict[str, dict[str, object]],
+) -> None:
+    """Counted events and refusals are stored with the state and restored."""
+    await send("dnd_on")
+    await send("dnd_on", mac="001fc1000000")  # another phone's MAC: refused
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    stored = hass_storage[f"sangoma_phone.{init_integration.entry_id}"]["data"]
+    assert stored["counters"]["event_counts"] == {"dnd_on": 1}  # type: ignore[index]
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, init_integration
+    )
+    assert diagnostics["event_counts"] == {"dnd_on": 1}
+    assert diagnostics["rejected_counts"] == {"mac_mismatch": 1}
+    assert diagnostics["last_rejected"]["reason"] == "mac_mismatch"  # detail redacted
+    assert MAC not in str(diagnostics["rejected_counts"])

@@ -1,4 +1,5 @@
-"""Tests for the repairs the user can fix from the UI."""
+"""Tests for the repairs the user can fix from the UI (the stale URLs' repair:
+tests/urls/test_stale_urls.py)."""
 
 from http import HTTPStatus
 from typing import Any
@@ -7,7 +8,12 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.sangoma_phone.const import CONF_MAC, DOMAIN
+from custom_components.sangoma_phone.const import (
+    CONF_LOCAL_ONLY,
+    CONF_MAC,
+    CONF_WEBHOOK_ID,
+    DOMAIN,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.setup import async_setup_component
@@ -198,3 +204,65 @@ async def test_no_local_url_repair_goes_with_the_last_phone(
     await hass.config_entries.async_remove(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     assert issue_registry.async_get_issue(DOMAIN, "no_local_url") is None
+
+
+async def test_phone_added_twice_is_merged(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    send: SendRequest,
+    issue_registry: ir.IssueRegistry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """The second entry never takes the phone; the repair merges the two."""
+    second = MockConfigEntry(
+        domain=DOMAIN,
+        title="Desk again",
+        data={CONF_WEBHOOK_ID: "f" * 32, CONF_MAC: None},
+        options={CONF_LOCAL_ONLY: True},
+    )
+    second.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(second.entry_id)
+    await hass.async_block_till_done()
+
+    response = await send("dnd_on", webhook_id="f" * 32)
+    assert response.status == HTTPStatus.FORBIDDEN  # mac_in_use: nothing changes
+    assert second.data[CONF_MAC] is None
+    assert hass.states.get("binary_sensor.desk_phone_do_not_disturb").state == "unknown"
+    issue_id = f"duplicate_phone_{second.entry_id}"
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "name": "Desk again",
+        "other": "Desk phone",
+        "mac": "00:1F:C1:AA:BB:CC",
+    }
+
+    client = await hass_client()
+    shown, done = await _fix(hass, client, issue_id)
+    assert shown["description_placeholders"] == {
+        "name": "Desk again",
+        "other": "Desk phone",
+    }
+    assert done["type"] == "create_entry"
+    await hass.async_block_till_done()
+    assert hass.config_entries.async_get_entry(second.entry_id) is None
+    assert init_integration.data[CONF_WEBHOOK_ID] == "f" * 32
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+    # The URLs the phone calls now feed the first entry.
+    assert (await send("dnd_on", webhook_id="f" * 32)).status == HTTPStatus.OK
+    assert hass.states.get("binary_sensor.desk_phone_do_not_disturb").state == "on"
+    # A flow for a removed phone aborts.
+    from custom_components.sangoma_phone.repairs import (
+        DuplicatePhoneRepairFlow,
+        StaleUrlsRepairFlow,
+    )
+
+    for flow in (
+        DuplicatePhoneRepairFlow("gone", ENTRY_ID),
+        StaleUrlsRepairFlow("gone"),
+    ):
+        flow.hass = hass
+        assert (await flow.async_step_init())["reason"] == "phone_removed"
+    stale = StaleUrlsRepairFlow("gone")
+    stale.hass = hass
+    assert (await stale.async_step_confirm())["reason"] == "phone_removed"

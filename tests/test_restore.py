@@ -1,4 +1,4 @@
-"""A crafted request or damaged stored state never breaks a phone (issue 16, bug 4)."""
+"""A crafted request or damaged stored state never breaks a phone."""
 
 from typing import Any
 

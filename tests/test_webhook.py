@@ -6,6 +6,7 @@ from http import HTTPStatus
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
     async_capture_events,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
@@ -13,6 +14,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.sangoma_phone.const import (
     EVENT_PHONE,
 )
+from custom_components.sangoma_phone.logbook import phone_event_message
 from custom_components.sangoma_phone.protocol import EVENTS
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
 from homeassistant.core import Event, HomeAssistant
@@ -173,6 +175,34 @@ async def test_register_failed(hass: HomeAssistant, send: SendRequest) -> None:
     assert (
         hass.states.get("binary_sensor.desk_phone_sip_registration").state == STATE_OFF
     )
+
+
+async def test_accounts(
+    hass: HomeAssistant, init_integration: MockConfigEntry, send: SendRequest
+) -> None:
+    """SIP registration: on only while every account is; account in events."""
+    events = async_capture_events(hass, EVENT_PHONE)
+    entity = "binary_sensor.desk_phone_sip_registration"
+    await send("registered", {"au": "1001", "ah": "pbx.example"})
+    state = hass.states.get(entity)
+    assert state.state == "on"
+    assert state.attributes["accounts"] == {"1001@pbx.example": "registered"}
+    await send("register_failed", {"au": "2002", "ah": "sip.example"})
+    state = hass.states.get(entity)
+    assert state.state == "off"
+    assert state.attributes["accounts"] == {
+        "1001@pbx.example": "registered",
+        "2002@sip.example": "register_failed",
+    }
+    await hass.async_block_till_done()
+    assert [e.data["account"] for e in events] == [
+        "1001@pbx.example",
+        "2002@sip.example",
+    ]
+    assert phone_event_message(events[1].data) == (
+        "Registration failed: account 2002@sip.example"
+    )
+    assert state.name == "Desk phone SIP registration"
 
 
 async def test_device_learns_identity(

@@ -28,7 +28,6 @@ from homeassistant.core import HomeAssistant
 from ..conftest import MAC, WEBHOOK_ID
 
 SERVER = "custom_components.sangoma_phone.listener.server"
-LISTENER = "custom_components.sangoma_phone.listener"
 REMOTE_NAME = "sensor.desk_phone_remote_name"
 REMOTE_NUMBER = "sensor.desk_phone_remote_number"
 DND = "binary_sensor.desk_phone_do_not_disturb"
@@ -141,6 +140,21 @@ async def eventually(check: Callable[[], Awaitable[bool]]) -> None:
             return
         await asyncio.sleep(0.01)
     raise AssertionError("the condition did not come true")
+
+
+def connections_served() -> set[asyncio.Task[Any]]:
+    """Return the listener's tasks that serve a connection now."""
+    return {t for t in asyncio.all_tasks() if "_async_handle_connection" in repr(t)}
+
+
+async def until_served(count: int) -> set[asyncio.Task[Any]]:
+    """Wait until the listener serves exactly `count` connections; return them."""
+
+    async def _check() -> bool:
+        return len(connections_served()) == count
+
+    await eventually(_check)
+    return connections_served()
 
 
 async def add_phone(

@@ -28,6 +28,7 @@ from .conftest import (
     get,
     served,
     status_of,
+    until_served,
 )
 
 
@@ -48,11 +49,13 @@ async def test_short_body_and_early_close(hass: HomeAssistant, listener: int) ->
     """A body shorter than announced, or a client gone, changes nothing."""
     request = get(PATH, method=b"POST", headers=b"Content-Length: 100\r\n") + b"e"
     assert await connection_closed(listener, request)
+    await until_served(0)
     _, writer = await asyncio.open_connection("127.0.0.1", listener)
     writer.write(b"GET " + PATH)
+    await until_served(1)  # the listener has the connection ...
     writer.close()
     await writer.wait_closed()
-    await asyncio.sleep(0.05)
+    await until_served(0)  # ... and is done with it
     assert hass.states.get(DND).state == STATE_UNKNOWN
     response = await exchange(listener, get(PATH + b"?event=dnd_on"))
     assert status_of(response) == 200

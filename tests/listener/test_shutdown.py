@@ -11,7 +11,7 @@ from custom_components.sangoma_phone.listener import DATA_LISTENER, port_is_free
 from homeassistant.core import HomeAssistant
 
 from ..conftest import ENTRY_ID, MAC
-from .conftest import CALL, PATH, exchange, get, status_of
+from .conftest import CALL, PATH, exchange, get, status_of, until_served
 
 
 async def closed_by_server(reader: asyncio.StreamReader) -> bool:
@@ -37,8 +37,7 @@ async def test_stop_with_open_connections(
     opened[2][1].write(get(PATH + b"?event=dnd_off").removesuffix(b"\r\n"))
     for _, writer in opened:
         await writer.drain()
-    await asyncio.sleep(0.1)  # the listener has them all
-    ours = {t for t in asyncio.all_tasks() if "_async_handle_connection" in repr(t)}
+    ours = await until_served(3)  # the listener has them all
     assert len(ours) == 3
 
     await hass.async_stop()

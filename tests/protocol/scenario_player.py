@@ -6,6 +6,8 @@ second after the one before, a ringing call RING_SECONDS longer, a connected
 one TALK_SECONDS longer. A restart stores and restores the state the way
 Home Assistant does, RESTART_SECONDS later. What a user sees after every
 request is returned as a View.
+
+RawPhone does the same for hand-written raw query strings.
 """
 
 from collections.abc import Iterable
@@ -106,3 +108,30 @@ class Player:
             request = parse_query(target.partition(b"?")[2])
             self.machine.apply(request, self.now)
         check_invariants(self.state)
+
+
+class RawPhone:
+    """A state machine fed with raw query strings, with a clock."""
+
+    def __init__(self) -> None:
+        self.machine = PhoneStateMachine()
+        self.now = T0
+
+    @property
+    def state(self) -> PhoneState:
+        return self.machine.state
+
+    def send(self, event: str, query: str = "", *, after: float = 1) -> str:
+        """Apply one request; return what the user sees then."""
+        self.now += timedelta(seconds=after)
+        text = f"event={event}&{query}" if query else f"event={event}"
+        self.machine.apply(parse_query(text), self.now)
+        check_invariants(self.state)
+        return str(view(self.state))
+
+    def restart(self, after: float) -> None:
+        self.now += timedelta(seconds=after)
+        state, dropped = PhoneState.restore(self.state.as_dict())
+        assert dropped == ()
+        self.machine = PhoneStateMachine(state)
+        self.machine.forget_unfinished_calls(self.now)

@@ -7,7 +7,7 @@ the mutants that remain and why they are harmless.
 import pytest
 
 from .machine_helpers import Phone
-from .test_bugs import RawPhone
+from .scenario_player import RawPhone
 
 
 def test_boot_makes_a_late_request_late() -> None:

@@ -1,11 +1,13 @@
-"""Tests of the provisioning XML."""
+"""Tests of the provisioning XML and the text list of URLs."""
 
 import xml.etree.ElementTree as ET
 
 from custom_components.sangoma_phone.protocol import (
     EVENTS,
+    EventKey,
     event_urls,
     provisioning_xml,
+    url_list_text,
 )
 
 URLS = event_urls("http://homeassistant.local:8123", "0123456789abcdef0123456789abcdef")
@@ -51,3 +53,16 @@ def test_escaping_and_partial_input() -> None:
     config = ET.fromstring(xml)[0]  # noqa: S314 - our own output
     assert [(e.tag, e.text) for e in config] == [("P3722", "http://h/?a=<b>&c")]
     assert [e.tag for e in ET.fromstring(provisioning_xml({}))[0]] == []  # noqa: S314
+
+
+def test_url_list_text() -> None:
+    urls = URLS
+    text = url_list_text(urls)
+    lines = text.splitlines()
+    assert len(lines) == 34
+    code, _, url = lines[6].partition("\t")
+    assert code == "P3707"
+    assert url == urls[EventKey.INCOMING_CALL]
+    assert "&amp;" not in text
+    assert "&mac=$mac" in url
+    assert url_list_text({"bogus": "x", EventKey.DND_ON: "u"}) == "P3711\tu\n"

@@ -5,6 +5,7 @@ import pytest
 from custom_components.sangoma_phone.protocol import (
     EVENTS_BY_KEY,
     MAX_VALUE_LENGTH,
+    EventKey,
     PhoneVariables,
     QueryError,
     format_mac,
@@ -12,6 +13,7 @@ from custom_components.sangoma_phone.protocol import (
     number_from_uri,
     parse_query,
 )
+from custom_components.sangoma_phone.protocol.query import AMP_SEPARATOR
 
 
 def test_full_query() -> None:
@@ -311,3 +313,54 @@ def test_mac_in_query() -> None:
 )
 def test_number_from_uri(uri: str | None, number: str | None) -> None:
     assert number_from_uri(uri) == number
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "number"),
+    [
+        ("remote=%22Alice%22%20%3Csip:1002@pbx%3E", "Alice", "1002"),
+        ("remote=Alice%20Smith%20%3Csip:1002@pbx%3E", "Alice Smith", "1002"),
+        ('remote="Alice"<sip:1002@pbx>', "Alice", "1002"),
+        ("remote=%3Csip:1002@pbx%3E", None, "1002"),
+        ('remote="Alice"<sip:1002@pbx>&dr=Bob', "Bob", "1002"),  # dr wins
+        ('remote=""<sip:1002@pbx>', None, "1002"),  # an empty name is none
+        ('dr="Alice"', "Alice", None),
+        ('dr="Al \\"Bo\\" Ce"', 'Al "Bo" Ce', None),
+        ('dr=""', None, None),
+        ('dr=" "', None, None),
+        ('dr="', '"', None),
+        ("dr=Alice", "Alice", None),
+    ],
+)
+def test_display_names(query: str, name: str | None, number: str | None) -> None:
+    variables = parse_query(f"event=incoming_call&{query}").variables
+    assert (variables.display_remote, variables.remote_number) == (name, number)
+
+
+def test_display_local_is_unquoted_too() -> None:
+    variables = parse_query('event=incoming_call&dl="Front desk"').variables
+    assert variables.display_local == "Front desk"
+    variables = parse_query('event=incoming_call&local="Desk"<sip:1@pbx>').variables
+    assert variables.display_local == "Desk"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "event=incoming_call&amp;mac=001fc1aabbcc&amp;ip=192.168.1.20&amp;dr=Smith",
+        "event=incoming_call&amp;mac=001fc1aabbcc&ip=192.168.1.20&amp;dr=Smith",
+    ],
+)
+def test_amp_separators_read_as_meant(query: str) -> None:
+    request = parse_query(query)
+    assert request.event.key == EventKey.INCOMING_CALL
+    assert request.variables.mac == "001fc1aabbcc"
+    assert request.variables.ip == "192.168.1.20"
+    assert request.variables.display_remote == "Smith"
+    assert request.problems == (AMP_SEPARATOR,)
+
+
+def test_amp_in_a_value_stays() -> None:
+    request = parse_query("event=incoming_call&dr=AT&amp;T&mac=001fc1aabbcc")
+    assert request.variables.display_remote == "AT&amp;T"
+    assert AMP_SEPARATOR not in request.problems

@@ -1,15 +1,40 @@
-"""The behaviours issue 16 left to decide (item 5), as decided.
-
-The reasons are in the code (calls.py, query.py) and in the README.
+"""Missed calls and late requests, request by request: which caller a
+missed call names, what counts as missed and how often, a quick redial, a late
+start after the end. The decisions and their reasons: docs/call-tracking.md.
 """
 
 import pytest
 
-from custom_components.sangoma_phone.protocol import parse_query
+from .scenario_player import RawPhone
 
-from .test_bugs import RawPhone
-
+ALICE = "remote=sip:5550001@pbx&dr=Alice%20Smith"
 BOB = "remote=sip:5550002@pbx&dr=Bob"
+
+
+def test_bug3_missed_call_names_only_its_own_caller() -> None:
+    phone = RawPhone()
+    phone.send("incoming_call", ALICE)
+    phone.send("established", ALICE)
+    assert (
+        phone.send("missed_call", "remote=5551234") == "connected 5550001 Alice Smith I"
+    )
+    state = phone.state
+    assert (state.missed_calls, state.last_missed_number) == (1, "5551234")
+    assert state.last_missed_name is None
+    phone.send("missed_call", after=30)  # neither number nor name
+    state = phone.state
+    assert (state.missed_calls, state.last_missed_number) == (2, None)
+    assert state.last_missed_name is None
+
+
+def test_bug3_missed_call_waiting_names_the_ringing_caller() -> None:
+    phone = RawPhone()
+    phone.send("incoming_call", ALICE)
+    phone.send("established", ALICE)
+    phone.send("incoming_call", BOB)
+    assert phone.send("missed_call") == "connected 5550001 Alice Smith I"
+    state = phone.state
+    assert (state.last_missed_number, state.last_missed_name) == ("5550002", "Bob")
 
 
 @pytest.mark.parametrize("event", ["reject_incoming_call", "forward_incoming_call"])
@@ -76,32 +101,3 @@ def test_late_incoming_after_the_end_stays_ignored() -> None:
     assert phone.send("incoming_call", query) == "idle 5550002 Bob"
     assert phone.send("established", query) == "idle 5550002 Bob"
     assert phone.send("idle_to_busy", query, after=6) == "dialing 5550002 Bob"
-
-
-@pytest.mark.parametrize(
-    ("query", "name", "number"),
-    [
-        ("remote=%22Alice%22%20%3Csip:1002@pbx%3E", "Alice", "1002"),
-        ("remote=Alice%20Smith%20%3Csip:1002@pbx%3E", "Alice Smith", "1002"),
-        ('remote="Alice"<sip:1002@pbx>', "Alice", "1002"),
-        ("remote=%3Csip:1002@pbx%3E", None, "1002"),
-        ('remote="Alice"<sip:1002@pbx>&dr=Bob', "Bob", "1002"),  # dr wins
-        ('remote=""<sip:1002@pbx>', None, "1002"),  # an empty name is none
-        ('dr="Alice"', "Alice", None),
-        ('dr="Al \\"Bo\\" Ce"', 'Al "Bo" Ce', None),
-        ('dr=""', None, None),
-        ('dr=" "', None, None),
-        ('dr="', '"', None),
-        ("dr=Alice", "Alice", None),
-    ],
-)
-def test_display_names(query: str, name: str | None, number: str | None) -> None:
-    variables = parse_query(f"event=incoming_call&{query}").variables
-    assert (variables.display_remote, variables.remote_number) == (name, number)
-
-
-def test_display_local_is_unquoted_too() -> None:
-    variables = parse_query('event=incoming_call&dl="Front desk"').variables
-    assert variables.display_local == "Front desk"
-    variables = parse_query('event=incoming_call&local="Desk"<sip:1@pbx>').variables
-    assert variables.display_local == "Desk"

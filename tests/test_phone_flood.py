@@ -1,14 +1,14 @@
-"""Flood control: a phone's token bucket (every transport) and the listener's.
+"""Flood control of a phone: its token bucket (every transport), its option.
 
-The gate's clock is patched (a list holding "now"), so the tests decide how
-much time passes between requests.
+Time is frozen (the freezer fixture: the gate's monotonic clock too), so the
+tests decide how much time passes between requests. The listener's own flood
+control is in tests/listener/test_listener_flood.py.
 """
 
-from collections.abc import Generator
 import logging
 from typing import Any
-from unittest.mock import patch
 
+from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
@@ -31,27 +31,18 @@ from custom_components.sangoma_phone.protocol.ratelimit import (
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.setup import async_setup_component
 
-from .conftest import MAC, SendRequest
+from .conftest import SendRequest
 from .flow_helpers import open_options_step
 
 BURST = int(burst_for(DEFAULT_RATE))
 OTHER_WEBHOOK = "fedcba9876543210fedcba9876543210"
 OTHER_MAC = "001fc1ddeeff"
-GATE_CLOCK = "custom_components.sangoma_phone.gate.monotonic"
 
 
 @pytest.fixture(autouse=True)
 async def diagnostics(hass: HomeAssistant) -> None:
     """Set diagnostics up before any test client exists."""
     assert await async_setup_component(hass, "diagnostics", {})
-
-
-@pytest.fixture
-def clock() -> Generator[list[float]]:
-    """Freeze the gates' clock; a test moves it with clock[0] += seconds."""
-    now = [1000.0]
-    with patch(GATE_CLOCK, lambda: now[0]):
-        yield now
 
 
 @pytest.fixture
@@ -74,7 +65,7 @@ def states(hass: HomeAssistant) -> dict[str, Any]:
 
 async def test_flood_is_refused_changes_nothing_and_is_logged_once(
     hass: HomeAssistant,
-    clock: list[float],
+    freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
     send: SendRequest,
     bus_events: list[Event],
@@ -109,7 +100,7 @@ async def test_flood_is_refused_changes_nothing_and_is_logged_once(
     assert diagnostics["last_rejected"]["reason"] == "rate_limited"
 
     # Two seconds later the phone may send again; the flood is over (logged).
-    clock[0] += 2
+    freezer.tick(2)
     caplog.clear()
     assert (await send("incoming_call", {"remote": "1002", "cid": "7"})).status == 200
     await hass.async_block_till_done()
@@ -119,7 +110,7 @@ async def test_flood_is_refused_changes_nothing_and_is_logged_once(
 
 async def test_other_phones_keep_working_during_a_flood(
     hass: HomeAssistant,
-    clock: list[float],
+    freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
     send: SendRequest,
     bus_events: list[Event],
@@ -154,7 +145,7 @@ async def test_other_phones_keep_working_during_a_flood(
 
 async def test_rate_limit_option(
     hass: HomeAssistant,
-    clock: list[float],
+    freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
     send: SendRequest,
 ) -> None:
@@ -168,27 +159,3 @@ async def test_rate_limit_option(
     statuses = [(await send("dnd_on")).status for _ in range(210)]
     assert statuses.count(200) == 200
     assert statuses[-10:] == [429] * 10
-
-
-async def test_counters_survive_a_restart(
-    hass: HomeAssistant,
-    clock: list[float],
-    init_integration: MockConfigEntry,
-    send: SendRequest,
-    hass_client: ClientSessionGenerator,
-    hass_storage: dict[str, Any],
-) -> None:
-    """Counted events and refusals are stored with the state and restored."""
-    await send("dnd_on")
-    await send("dnd_on", mac="001fc1000000")  # another phone's MAC: refused
-    assert await hass.config_entries.async_reload(init_integration.entry_id)
-    await hass.async_block_till_done()
-    stored = hass_storage[f"{DOMAIN}.{init_integration.entry_id}"]["data"]
-    assert stored["counters"]["event_counts"] == {"dnd_on": 1}
-    diagnostics = await get_diagnostics_for_config_entry(
-        hass, hass_client, init_integration
-    )
-    assert diagnostics["event_counts"] == {"dnd_on": 1}
-    assert diagnostics["rejected_counts"] == {"mac_mismatch": 1}
-    assert diagnostics["last_rejected"]["reason"] == "mac_mismatch"  # detail redacted
-    assert MAC not in str(diagnostics["rejected_counts"])

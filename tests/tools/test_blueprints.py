@@ -14,10 +14,10 @@ from homeassistant.components import automation
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.setup import async_setup_component
 
-from .automation_helpers import device_id
-from .conftest import SendRequest
+from ..automation_helpers import device_id
+from ..conftest import SendRequest
 
-BLUEPRINTS = Path(__file__).parent.parent / "blueprints"
+BLUEPRINTS = Path(__file__).parents[2] / "blueprints"
 IN_CALL = "binary_sensor.desk_phone_in_call"
 CALL = {"remote": "sip:1002@pbx.example", "dr": "Alice", "cid": "c1"}
 

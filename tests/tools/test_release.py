@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 import re
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = json.loads(
     (ROOT / "custom_components/sangoma_phone/manifest.json").read_text()
 )

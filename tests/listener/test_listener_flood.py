@@ -1,9 +1,13 @@
-"""Flood control on the listener: by sender for requests that match no phone."""
+"""Flood control on the listener: by sender for requests that match no phone,
+and a phone's own limit over the listener.
 
-from collections.abc import Generator
+Time is frozen (the freezer fixture: the listener's and the gates' monotonic
+clocks too), so the tests decide how much time passes between requests.
+"""
+
 import logging
-from unittest.mock import patch
 
+from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -16,25 +20,14 @@ from custom_components.sangoma_phone.protocol.ratelimit import (
 )
 from homeassistant.core import HomeAssistant
 
-from .conftest import CALL, LISTENER, PATH, UNKNOWN_PATH, exchange, get, status_of
+from .conftest import CALL, PATH, UNKNOWN_PATH, exchange, get, status_of
 
 BURST = int(burst_for(DEFAULT_RATE))
 
 
-@pytest.fixture
-def clock() -> Generator[list[float]]:
-    """Freeze the listener's and the gate's clocks."""
-    now = [50.0]
-    with (
-        patch(f"{LISTENER}.monotonic", lambda: now[0]),
-        patch("custom_components.sangoma_phone.gate.monotonic", lambda: now[0]),
-    ):
-        yield now
-
-
 async def test_unmatched_flood_is_limited_by_sender(
     hass: HomeAssistant,
-    clock: list[float],
+    freezer: FrozenDateTimeFactory,
     listener: int,
     init_integration: MockConfigEntry,
     caplog: pytest.LogCaptureFixture,
@@ -55,13 +48,13 @@ async def test_unmatched_flood_is_limited_by_sender(
     diagnostics = await async_get_config_entry_diagnostics(hass, init_integration)
     assert diagnostics["listener"]["rate_limited_requests"] == 10
     # The sender slowed down.
-    clock[0] += 1
+    freezer.tick(1)
     assert status_of(await exchange(listener, get(UNKNOWN_PATH))) == 200
 
 
 async def test_phone_flood_over_the_listener(
     hass: HomeAssistant,
-    clock: list[float],
+    freezer: FrozenDateTimeFactory,
     listener: int,
     init_integration: MockConfigEntry,
     caplog: pytest.LogCaptureFixture,

@@ -1,4 +1,4 @@
-"""Tests of where the Action URI client connects: URLs, hosts, no listener, TLS."""
+"""Where the web access client connects: URLs, hosts, nothing listening, TLS."""
 
 import socket
 
@@ -12,7 +12,7 @@ from custom_components.sangoma_phone.web_access.client import (
 )
 from homeassistant.core import HomeAssistant
 
-from .fake_phone import HOST, FakePhone
+from ..fake_phone import HOST, FakePhone
 
 # Only 127.0.0.1 is ever contacted; LAN addresses below are data, never dialled.
 pytestmark = pytest.mark.usefixtures("socket_enabled")

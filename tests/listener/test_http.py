@@ -251,3 +251,36 @@ def test_response(status: HTTPStatus) -> None:
     ).encode()
     assert response(status) == head + body
     assert response(status, head_only=True) == head
+
+
+# Edges that mutation testing showed untested (docs/mutation.md).
+
+
+async def test_header_block_limit_counts_each_line_with_its_crlf() -> None:
+    head = b"GET / HTTP/1.1\r\n"
+    header = b"X: " + b"y" * 1020  # 1023 bytes + CRLF = 1025
+    lines = MAX_HEADER_BLOCK // 1025
+    rest = MAX_HEADER_BLOCK - lines * 1025 - 2  # one more line, exactly at the limit
+    exact = head + (header + b"\r\n") * lines + b"Z:" + b"z" * (rest - 2) + b"\r\n\r\n"
+    assert (await read(exact)).path == b"/"
+    over = head + (header + b"\r\n") * lines + b"Z:" + b"z" * (rest - 1) + b"\r\n\r\n"
+    assert await refused(over) == "headers_too_large"
+
+
+async def test_headers_after_a_line_without_colon_still_count() -> None:
+    data = b"POST / HTTP/1.1\r\nbogus line\r\nContent-Length: 3\r\n\r\nabc"
+    assert (await read(data)).body == b"abc"
+
+
+async def test_header_value_may_hold_a_colon() -> None:
+    data = b"POST / HTTP/1.1\r\nContent-Length: 2\r\nX-A: b:c\r\n\r\nab"
+    assert (await read(data)).body == b"ab"
+    te = b"GET / HTTP/1.1\r\nTransfer-Encoding: a:b\r\n\r\n"
+    assert await refused(te) == "transfer_encoding"
+
+
+async def test_content_length_of_nine_digits_is_read() -> None:
+    data = b"POST / HTTP/1.1\r\nContent-Length: 000000003\r\n\r\nabc"
+    assert (await read(data)).body == b"abc"
+    too_long = b"POST / HTTP/1.1\r\nContent-Length: 0000000003\r\n\r\nabc"
+    assert await refused(too_long) == "bad_content_length"

@@ -9,7 +9,7 @@ import yaml
 
 from homeassistant.core import HomeAssistant
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 README = (ROOT / "README.md").read_text()
 DASHBOARD = (ROOT / "docs" / "dashboard.yaml").read_text()
 BLUEPRINTS = sorted(

@@ -1,4 +1,4 @@
-"""Fixtures of the phone control tests: a fake phone and a phone entry using it."""
+"""Fixtures of the web access tests: a fake phone and a phone entry using it."""
 
 from collections.abc import AsyncGenerator
 from typing import Any

@@ -1,4 +1,4 @@
-"""Tests for the provisioning file download."""
+"""The downloads: the provisioning file and the text list of URLs (auth, signing)."""
 
 from datetime import timedelta
 from http import HTTPStatus
@@ -9,12 +9,15 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sangoma_phone.protocol import EVENTS, parse_query
+from custom_components.sangoma_phone.urls.views import url_list_path
 from homeassistant.components.http.auth import async_sign_path
 from homeassistant.core import HomeAssistant
 
-from .conftest import ENTRY_ID, LOCAL_URL, MAC, WEBHOOK_ID
+from ..conftest import ENTRY_ID, LOCAL_URL, MAC, WEBHOOK_ID
 
 PATH = f"/api/sangoma_phone/{ENTRY_ID}/provisioning.xml"
+TEXT_PATH = f"/api/sangoma_phone/{ENTRY_ID}/urls.txt"
+BASE = f"{LOCAL_URL}/api/webhook/{WEBHOOK_ID}"
 
 
 async def test_provisioning_requires_auth(
@@ -125,3 +128,39 @@ async def test_provisioning_admin_only(
     client = await hass_client(hass_read_only_access_token)
     response = await client.get(PATH)
     assert response.status == HTTPStatus.UNAUTHORIZED
+
+
+async def test_text_url_list(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+    hass_client_no_auth: ClientSessionGenerator,
+    hass_access_token: str,
+) -> None:
+    """One P37xx<TAB>URL line each, unescaped; auth and signing as the XML."""
+    assert (await (await hass_client_no_auth()).get(TEXT_PATH)).status == 401
+    client = await hass_client()
+    response = await client.get(TEXT_PATH)
+    assert response.status == HTTPStatus.OK
+    assert response.content_type == "text/plain"
+    assert (
+        'filename="sangoma-urls-001fc1aabbcc.txt"'
+        in (response.headers["Content-Disposition"])
+    )
+    text = await response.text()
+    assert "&amp;" not in text
+    lines = text.splitlines()
+    assert len(lines) == 33
+    verified = [e for e in EVENTS if e.verified]
+    for spec, line in zip(verified, lines, strict=True):
+        code, url = line.split("\t")
+        assert code == spec.p_code
+        assert url.startswith(f"{BASE}?")
+        assert parse_query(url.partition("?")[2]).event is spec
+    token = hass.auth.async_validate_access_token(hass_access_token)
+    assert token is not None
+    signed = async_sign_path(
+        hass, url_list_path(ENTRY_ID), timedelta(minutes=1), refresh_token_id=token.id
+    )
+    assert (await (await hass_client_no_auth()).get(signed)).status == 200
+    assert (await client.get("/api/sangoma_phone/nope/urls.txt")).status == 404

@@ -1,5 +1,6 @@
-"""Lifecycle: reload and options changes during traffic, a request cut by an
-unload, removing and adding the phone again.
+"""A phone's lifecycle: reload and options changes during traffic, a request
+cut by an unload, removing and adding the phone again. (The listener's:
+tests/listener/test_listener_lifecycle.py.)
 
 Beyond what the test harness checks at teardown (no lingering task or timer),
 each test asserts what is left behind: the webhooks registered, the stored
@@ -11,8 +12,10 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from http import HTTPStatus
 from typing import Any
+from unittest.mock import patch
 
 from aiohttp import ClientResponse
+from aiohttp.web import Request
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -20,6 +23,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.sangoma_phone import webhook
 from custom_components.sangoma_phone.const import (
     CONF_LOCAL_ONLY,
     CONF_MAC,
@@ -220,25 +224,29 @@ async def test_request_cut_by_unload_changes_nothing(
     """A POST whose body arrives after the phone unloaded is answered 503 and
     changes nothing: no state, no later save over the stored state."""
     client = await hass_client_no_auth()
-    body_wanted = asyncio.Event()
     body_may_come = asyncio.Event()
+    reading = asyncio.Event()
+    read_query = webhook.async_read_query
 
     async def _slow_body() -> AsyncIterator[bytes]:
         yield b"event=dnd_on"
-        body_wanted.set()
         await body_may_come.wait()
         yield f"&mac={MAC}".encode()
 
-    task: asyncio.Task[ClientResponse] = asyncio.create_task(
-        client.post(f"/api/webhook/{WEBHOOK_ID}", data=_slow_body())
-    )
-    await body_wanted.wait()
-    await asyncio.sleep(0.05)  # the webhook handler is waiting for the body
-    assert await hass.config_entries.async_unload(init_integration.entry_id)
-    await hass.async_block_till_done()
-    saved = stored(hass_storage)
-    body_may_come.set()
-    response = await task
+    async def _reading(request: Request) -> str | bytes:
+        reading.set()
+        return await read_query(request)
+
+    with patch.object(webhook, "async_read_query", _reading):
+        task: asyncio.Task[ClientResponse] = asyncio.create_task(
+            client.post(f"/api/webhook/{WEBHOOK_ID}", data=_slow_body())
+        )
+        await reading.wait()  # the webhook handler is waiting for the body
+        assert await hass.config_entries.async_unload(init_integration.entry_id)
+        await hass.async_block_till_done()
+        saved = stored(hass_storage)
+        body_may_come.set()
+        response = await task
     assert response.status == HTTPStatus.SERVICE_UNAVAILABLE
     await no_save_pending(hass, hass_storage)
     assert stored(hass_storage) == saved

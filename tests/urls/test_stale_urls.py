@@ -1,4 +1,4 @@
-"""Stale URLs (Home Assistant's address changed) and a phone added twice."""
+"""Stale URLs: Home Assistant's address changed after the phone was given its URLs."""
 
 from http import HTTPStatus
 from typing import Any
@@ -18,7 +18,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 
-from .conftest import ENTRY_ID, LOCAL_URL, MAC, WEBHOOK_ID, SendRequest
+from ..conftest import ENTRY_ID, LOCAL_URL, MAC, WEBHOOK_ID, SendRequest
 
 ISSUE = f"stale_urls_{ENTRY_ID}"
 NEW_URL = "http://192.168.1.99:8123"
@@ -145,66 +145,3 @@ async def test_stale_urls_found_at_start(
     assert (await _start(client, ISSUE))["reason"] == "no_local_url"
     await hass.config_entries.async_remove(entry.entry_id)
     assert issue_registry.async_get_issue(DOMAIN, ISSUE) is None
-
-
-async def test_phone_added_twice_is_merged(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    send: SendRequest,
-    issue_registry: ir.IssueRegistry,
-    hass_client: ClientSessionGenerator,
-) -> None:
-    """The second entry never takes the phone; the repair merges the two."""
-    second = MockConfigEntry(
-        domain=DOMAIN,
-        title="Desk again",
-        data={CONF_WEBHOOK_ID: "f" * 32, CONF_MAC: None},
-        options={CONF_LOCAL_ONLY: True},
-    )
-    second.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(second.entry_id)
-    await hass.async_block_till_done()
-
-    response = await send("dnd_on", webhook_id="f" * 32)
-    assert response.status == HTTPStatus.FORBIDDEN  # mac_in_use: nothing changes
-    assert second.data[CONF_MAC] is None
-    assert hass.states.get("binary_sensor.desk_phone_do_not_disturb").state == "unknown"
-    issue_id = f"duplicate_phone_{second.entry_id}"
-    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
-    assert issue is not None
-    assert issue.translation_placeholders == {
-        "name": "Desk again",
-        "other": "Desk phone",
-        "mac": "00:1F:C1:AA:BB:CC",
-    }
-
-    client = await hass_client()
-    shown = await _start(client, issue_id)
-    assert shown["description_placeholders"] == {
-        "name": "Desk again",
-        "other": "Desk phone",
-    }
-    done = await _next(client, shown["flow_id"], {})
-    assert done["type"] == "create_entry"
-    await hass.async_block_till_done()
-    assert hass.config_entries.async_get_entry(second.entry_id) is None
-    assert init_integration.data[CONF_WEBHOOK_ID] == "f" * 32
-    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
-    # The URLs the phone calls now feed the first entry.
-    assert (await send("dnd_on", webhook_id="f" * 32)).status == HTTPStatus.OK
-    assert hass.states.get("binary_sensor.desk_phone_do_not_disturb").state == "on"
-    # A flow for a removed phone aborts.
-    from custom_components.sangoma_phone.repairs import (
-        DuplicatePhoneRepairFlow,
-        StaleUrlsRepairFlow,
-    )
-
-    for flow in (
-        DuplicatePhoneRepairFlow("gone", ENTRY_ID),
-        StaleUrlsRepairFlow("gone"),
-    ):
-        flow.hass = hass
-        assert (await flow.async_step_init())["reason"] == "phone_removed"
-    stale = StaleUrlsRepairFlow("gone")
-    stale.hass = hass
-    assert (await stale.async_step_confirm())["reason"] == "phone_removed"

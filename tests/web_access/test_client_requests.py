@@ -1,4 +1,6 @@
-"""Tests of the Action URI client against the fake phone (Basic and Digest)."""
+"""The web access client's requests against the fake phone (Basic and Digest):
+exact request lines, authentication, errors, timeouts, one request at a time,
+no secret in the logs."""
 
 import asyncio
 import base64
@@ -8,6 +10,11 @@ import logging
 import aiohttp
 import pytest
 
+from custom_components.sangoma_phone.protocol.action_uri import (
+    KEYS,
+    InvalidActionValue,
+    Key,
+)
 from custom_components.sangoma_phone.web_access.client import (
     DEFAULT_TIMEOUT,
     DEFAULT_USERNAME,
@@ -15,18 +22,13 @@ from custom_components.sangoma_phone.web_access.client import (
     CannotConnect,
     ClientSettings,
     InvalidAuth,
-    WebAccessClient,
     PhoneRefused,
     UnexpectedAnswer,
-)
-from custom_components.sangoma_phone.protocol.action_uri import (
-    KEYS,
-    InvalidActionValue,
-    Key,
+    WebAccessClient,
 )
 from homeassistant.core import HomeAssistant
 
-from .fake_phone import HOST, Answer, FakePhone
+from ..fake_phone import HOST, Answer, FakePhone
 
 # The fake phone listens on 127.0.0.1; connections elsewhere stay blocked.
 pytestmark = pytest.mark.usefixtures("socket_enabled")

@@ -1,16 +1,25 @@
-"""The phone's URLs for setup: groups, minimal set, feed map, text list, &amp;."""
+"""The URL groups of the setup pages (urls/groups.py): every event in one group,
+the minimal set, what each group feeds, unverified events opt-in, the feed map
+(named as translated, in the README, matching the state machine)."""
 
-import pytest
+from datetime import UTC, datetime
+import json
+from pathlib import Path
 
+from custom_components.sangoma_phone.binary_sensor import BINARY_SENSORS
+from custom_components.sangoma_phone.event import PHONE_EVENT
 from custom_components.sangoma_phone.protocol import (
     EVENTS,
     EVENTS_BY_KEY,
     EventKey,
+    PhoneStateMachine,
     event_urls,
     parse_query,
     provisioning_xml,
     url_list_text,
 )
+from custom_components.sangoma_phone.sensor import SENSORS
+from custom_components.sangoma_phone.switch import DND
 from custom_components.sangoma_phone.urls.groups import (
     ALWAYS_FED,
     ENTITY_NAMES,
@@ -25,10 +34,13 @@ from custom_components.sangoma_phone.urls.groups import (
     group_events,
     shown_events,
 )
-from custom_components.sangoma_phone.protocol.query import AMP_SEPARATOR
 
 BASE = "http://192.168.1.10:8123"
 WEBHOOK_ID = "0123456789abcdef0123456789abcdef"
+ROOT = Path(__file__).parents[2]
+EN = json.loads(
+    (ROOT / "custom_components/sangoma_phone/translations/en.json").read_text()
+)
 
 
 def test_every_event_is_in_one_group_and_mapped() -> None:
@@ -86,36 +98,42 @@ def test_feed_table() -> None:
     assert "| P3707 | Incoming Call | Calls | yes | Call state, In call," in table
 
 
-def test_url_list_text() -> None:
-    urls = event_urls(BASE, WEBHOOK_ID)
-    text = url_list_text(urls)
-    lines = text.splitlines()
-    assert len(lines) == 34
-    code, _, url = lines[6].partition("\t")
-    assert code == "P3707"
-    assert url == urls[EventKey.INCOMING_CALL]
-    assert "&amp;" not in text
-    assert "&mac=$mac" in url
-    assert url_list_text({"bogus": "x", EventKey.DND_ON: "u"}) == "P3711\tu\n"
+def test_feed_map_names_and_readme() -> None:
+    """The map's entities exist and are named as translated; the README has it."""
+    keys = {d.key for d in (*BINARY_SENSORS, *SENSORS, DND, PHONE_EVENT)}
+    assert set(ENTITY_NAMES) == keys
+    names = {
+        key: item["name"]
+        for platform in EN["entity"].values()
+        for key, item in platform.items()
+    }
+    for key, name in ENTITY_NAMES.items():
+        assert names[key] == name, key
+    assert feed_table() in (ROOT / "README.md").read_text()
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "event=incoming_call&amp;mac=001fc1aabbcc&amp;ip=192.168.1.20&amp;dr=Smith",
-        "event=incoming_call&amp;mac=001fc1aabbcc&ip=192.168.1.20&amp;dr=Smith",
-    ],
-)
-def test_amp_separators_read_as_meant(query: str) -> None:
-    request = parse_query(query)
-    assert request.event.key == EventKey.INCOMING_CALL
-    assert request.variables.mac == "001fc1aabbcc"
-    assert request.variables.ip == "192.168.1.20"
-    assert request.variables.display_remote == "Smith"
-    assert request.problems == (AMP_SEPARATOR,)
-
-
-def test_amp_in_a_value_stays() -> None:
-    request = parse_query("event=incoming_call&dr=AT&amp;T&mac=001fc1aabbcc")
-    assert request.variables.display_remote == "AT&amp;T"
-    assert AMP_SEPARATOR not in request.problems
+def test_feed_map_matches_the_state_machine() -> None:
+    """Each event feeds exactly the entities its effect can change."""
+    descriptions = {d.key: d.fields for d in (*BINARY_SENSORS, *SENSORS, DND)}
+    starts = [
+        "",
+        "incoming_call&cid=1&remote=1002&dr=Bob",
+        "established&cid=1&remote=1002&dr=Bob",
+        "hold&cid=1&remote=1002&dr=Bob",
+        "mute",
+        "off_hook",
+    ]
+    for spec in EVENTS:
+        fed: set[str] = set()
+        for start in starts:
+            machine = PhoneStateMachine()
+            now = datetime(2026, 1, 1, tzinfo=UTC)
+            if start:
+                machine.apply(parse_query(f"event={start}"), now)
+            changed = machine.apply(
+                parse_query(f"event={spec.key}&cid=1&remote=1003&dr=Ann&au=1&ah=h"),
+                now.replace(minute=1),
+            )
+            fed |= {k for k, f in descriptions.items() if f & changed}
+        fed -= set(ALWAYS_FED)
+        assert fed <= set(FEEDS[spec.key]), (spec.key, fed - set(FEEDS[spec.key]))

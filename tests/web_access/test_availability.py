@@ -1,4 +1,4 @@
-"""Errors, reauthentication and availability of the control entities."""
+"""Errors, reauthentication and availability of the web access entities."""
 
 import logging
 
@@ -55,7 +55,8 @@ async def test_timeout_unavailable_and_back(
     send: SendRequest,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """An unreachable phone makes only the controls unavailable; logged once each way."""
+    """An unreachable phone makes only the web access entities unavailable;
+    logged once each way."""
     caplog.set_level(logging.INFO)
     fake_phone.answer = Answer.HANG
     with pytest.raises(HomeAssistantError) as err:
@@ -161,3 +162,24 @@ async def test_actions_need_web_access(
         )
     assert err.value.translation_key == "phone_not_loaded"
     assert fake_phone.request_lines == []
+
+
+async def test_unload_ends_a_pending_probe(
+    hass: HomeAssistant, init_integration: MockConfigEntry, fake_phone: FakePhone
+) -> None:
+    """A probe that a phone request started dies with the entry: after the
+    unload nothing reaches the phone, now or at the next retry."""
+    fake_phone.answer = Answer.HANG
+    with pytest.raises(HomeAssistantError):
+        await press_reboot(hass)
+    fake_phone.answer = Answer.OK
+    phone = init_integration.runtime_data.phone
+    # The phone's request starts a probe, not yet run, in the entry's name.
+    phone.async_handle_request(f"event=idle_to_busy&mac={MAC}", "127.0.0.1")
+    before = len(fake_phone.received)
+
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    async_fire_time_changed(hass, dt_util.utcnow() + RETRY_INTERVAL * 2)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert len(fake_phone.received) == before

@@ -1,0 +1,1 @@
+"""Tests of the phone's URLs: the URL page, downloads, groups, stale URLs."""
