@@ -26,6 +26,7 @@ from typing import Any, Literal, Self
 
 from aiohttp import hdrs, web
 from aiohttp.web_protocol import RequestHandler
+from multidict import CIMultiDict
 
 HOST = "127.0.0.1"
 REALM = "Sangoma Phone"
@@ -86,9 +87,12 @@ class FakePhone:
         auth: Literal["basic", "digest"] | None = "digest",
         username: str = "admin",
         password: str = "222222",  # noqa: S107 (Sangoma's documented default)
+        offer_basic: bool = False,
     ) -> None:
-        """Set the scheme the phone enforces (None: no authentication)."""
+        """Set the scheme the phone enforces (None: no authentication);
+        `offer_basic`: challenge with Basic first, then the enforced Digest."""
         self.auth = auth
+        self.offer_basic = offer_basic
         self.username = username
         self.password = password
         self.answer = Answer.OK
@@ -235,8 +239,12 @@ class FakePhone:
             await self._released.wait()
             return web.Response(status=503)
         if not authenticated:
+            challenges = [self._challenge()]
+            if self.offer_basic and self.auth == "digest":
+                challenges.insert(0, f'Basic realm="{REALM}"')
             return web.Response(
-                status=401, headers={hdrs.WWW_AUTHENTICATE: self._challenge()}
+                status=401,
+                headers=CIMultiDict((hdrs.WWW_AUTHENTICATE, c) for c in challenges),
             )
         if self.gate is not None:
             await self.gate.wait()

@@ -8,6 +8,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sangoma_phone.const import (
+    CONF_AUTH,
     CONF_FOLLOW_PHONE_IP,
     CONF_HTTPS,
     CONF_LOCAL_ONLY,
@@ -63,8 +64,10 @@ async def fake_phone(scheme: str) -> AsyncGenerator[FakePhone]:
 
 
 def web_access_data(phone: FakePhone, **changes: Any) -> dict[str, Any]:
-    """Return stored web access settings for the fake phone."""
+    """Return stored web access settings for the fake phone, as the flow
+    stores them: with the scheme that worked (Basic once the user allowed it)."""
     return {
+        **({CONF_AUTH: phone.auth} if phone.auth else {}),
         CONF_HOST: HOST,
         CONF_FOLLOW_PHONE_IP: False,
         CONF_PORT: phone.port,

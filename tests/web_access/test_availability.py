@@ -7,6 +7,7 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
 )
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sangoma_phone.const import CONF_WEB_ACCESS, DOMAIN
 from custom_components.sangoma_phone.web_access import RETRY_INTERVAL
@@ -20,10 +21,11 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from ..conftest import MAC, SendRequest, phone_device
+from ..conftest import ENTRY_ID, MAC, SendRequest, phone_device
 from ..fake_phone import Answer, FakePhone
 from .conftest import DND_SWITCH, PASSWORD, REBOOT
 
@@ -109,25 +111,92 @@ async def test_garbage_is_unexpected(
     assert err.value.translation_key == "unexpected_answer"
 
 
+def follow_the_phone(entry: MockConfigEntry, hass: HomeAssistant) -> None:
+    """Let the entry's web access host follow the phone's IP."""
+    web_access = {**entry.data[CONF_WEB_ACCESS], "follow_phone_ip": True}
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_WEB_ACCESS: web_access}
+    )
+
+
 async def test_following_host_moves_with_the_phone(
+    hass: HomeAssistant, init_integration: MockConfigEntry, fake_phone: FakePhone
+) -> None:
+    """A following host takes the IP a request proves: the pinned MAC, sent
+    from that address."""
+    follow_the_phone(init_integration, hass)
+    phone = init_integration.runtime_data.phone
+    phone.async_handle_request(f"event=ip_changed&mac={MAC}&ip=127.0.0.2", "127.0.0.2")
+    assert init_integration.data[CONF_WEB_ACCESS][CONF_HOST] == "127.0.0.2"
+    phone.async_handle_request(f"event=ip_changed&mac={MAC}&ip=127.0.0.1", "127.0.0.1")
+    assert init_integration.data[CONF_WEB_ACCESS][CONF_HOST] == "127.0.0.1"
+    await press_reboot(hass)
+    assert fake_phone.actions == [b"GET /Phone_ActionURL&key=Reboot HTTP/1.1"]
+    assert (
+        ir.async_get(hass).async_get_issue(DOMAIN, f"web_access_moved_{ENTRY_ID}")
+        is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "source"),
+    [
+        ("event=registered&ip=127.0.0.66", "127.0.0.66"),  # no MAC
+        ("event=registered&mac=&ip=127.0.0.66", "127.0.0.66"),  # an empty MAC
+        (f"event=registered&mac={MAC}&ip=127.0.0.66", "127.0.0.1"),  # another sender
+        ("event=registered&mac=001fc1000001&ip=127.0.0.66", "127.0.0.66"),  # other MAC
+    ],
+)
+async def test_an_unproven_address_is_not_followed(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     fake_phone: FakePhone,
-    send: SendRequest,
+    query: str,
+    source: str,
 ) -> None:
-    """A following host takes the IP of each request; a typed one stays."""
-    mock_config_entry = init_integration
-    web_access = {**mock_config_entry.data[CONF_WEB_ACCESS], "follow_phone_ip": True}
-    hass.config_entries.async_update_entry(
-        mock_config_entry,
-        data={**mock_config_entry.data, CONF_WEB_ACCESS: web_access},
+    """A request that does not prove the address moves nothing: the password
+    keeps going to the phone only, and a repair asks the user."""
+    follow_the_phone(init_integration, hass)
+    attacker = await FakePhone(auth="basic").__aenter__()
+    try:
+        phone = init_integration.runtime_data.phone
+        phone.async_handle_request(query, source)
+        await hass.async_block_till_done()
+        assert init_integration.data[CONF_WEB_ACCESS][CONF_HOST] == "127.0.0.1"
+        await press_reboot(hass)
+        assert fake_phone.actions == [b"GET /Phone_ActionURL&key=Reboot HTTP/1.1"]
+        assert attacker.received == []
+    finally:
+        await attacker.close()
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"web_access_moved_{ENTRY_ID}")
+    assert (issue is not None) is ("001fc1000001" not in query)
+
+
+async def test_the_user_confirms_a_new_address(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """Confirmed in the repair, the host moves and the repair is gone."""
+    follow_the_phone(init_integration, hass)
+    init_integration.runtime_data.phone.async_handle_request(
+        "event=registered&ip=127.0.0.2", "127.0.0.2"
     )
-    await send("ip_changed", {"ip": "127.0.0.2"})
-    assert mock_config_entry.data[CONF_WEB_ACCESS][CONF_HOST] == "127.0.0.2"
-    await send("ip_changed", {"ip": "127.0.0.1"})
-    assert mock_config_entry.data[CONF_WEB_ACCESS][CONF_HOST] == "127.0.0.1"
-    await press_reboot(hass)
-    assert fake_phone.actions == [b"GET /Phone_ActionURL&key=Reboot HTTP/1.1"]
+    assert await async_setup_component(hass, "repairs", {})
+    issue_id = f"web_access_moved_{ENTRY_ID}"
+    client = await hass_client()
+    response = await client.post(
+        "/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": issue_id}
+    )
+    shown = await response.json()
+    assert shown["step_id"] == "confirm"
+    assert shown["description_placeholders"]["ip"] == "127.0.0.2"
+    assert shown["description_placeholders"]["source"] == "127.0.0.2"
+    assert init_integration.data[CONF_WEB_ACCESS][CONF_HOST] == "127.0.0.1"
+    response = await client.post(f"/api/repairs/issues/fix/{shown['flow_id']}")
+    assert (await response.json())["type"] == "create_entry"
+    assert init_integration.data[CONF_WEB_ACCESS][CONF_HOST] == "127.0.0.2"
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
 
 
 @pytest.mark.usefixtures("init_integration")

@@ -19,6 +19,7 @@ from custom_components.sangoma_phone.web_access.client import (
     DEFAULT_TIMEOUT,
     DEFAULT_USERNAME,
     AuthScheme,
+    BasicRefused,
     CannotConnect,
     ClientSettings,
     InvalidAuth,
@@ -57,8 +58,13 @@ def client(
     timeout: float = DEFAULT_TIMEOUT,
     **settings: object,
 ) -> WebAccessClient:
-    """Return a client for the fake phone."""
-    values: dict[str, object] = {"host": HOST, "port": phone.port, "password": PASSWORD}
+    """Return a client for the fake phone (Basic allowed for a Basic phone)."""
+    values: dict[str, object] = {
+        "host": HOST,
+        "port": phone.port,
+        "password": PASSWORD,
+        "scheme": AuthScheme.BASIC if phone.auth == "basic" else None,
+    }
     return WebAccessClient(
         hass, ClientSettings(**{**values, **settings}), timeout=timeout
     )  # type: ignore[arg-type]
@@ -209,16 +215,64 @@ async def test_colon_in_user_name(hass: HomeAssistant, phone: FakePhone) -> None
     assert phone.received == []
 
 
-async def test_scheme_changes_on_the_phone(
-    hass: HomeAssistant, phone: FakePhone, scheme: AuthScheme
+async def test_basic_gives_way_to_digest(hass: HomeAssistant) -> None:
+    """Where Basic was allowed, a phone that now asks for Digest gets Digest."""
+    async with FakePhone(auth="basic", password=PASSWORD) as phone:
+        control = client(hass, phone)
+        await control.async_probe()
+        phone.auth = "digest"
+        await control.async_send_key(Key.OK)
+        assert control.auth_scheme is AuthScheme.DIGEST
+        assert phone.actions == [
+            line("/Phone_ActionURL"),
+            line("/Phone_ActionURL&key=OK"),
+        ]
+
+
+@pytest.mark.parametrize("allowed", [AuthScheme.BASIC, None])
+async def test_digest_is_never_given_up_for_basic(
+    hass: HomeAssistant, allowed: AuthScheme | None
 ) -> None:
-    control = client(hass, phone)
-    await control.async_probe()
-    other = AuthScheme.DIGEST if scheme is AuthScheme.BASIC else AuthScheme.BASIC
-    phone.auth = other.value
-    await control.async_send_key(Key.OK)
-    assert control.auth_scheme is other
-    assert phone.actions == [line("/Phone_ActionURL"), line("/Phone_ActionURL&key=OK")]
+    """Once Digest worked, a Basic challenge gets no password, even where the
+    user allowed Basic: a 401 Basic is an attacker's way to read it."""
+    async with FakePhone(auth="digest", password=PASSWORD) as phone:
+        control = client(hass, phone, scheme=allowed)
+        await control.async_probe()
+        assert control.auth_scheme is AuthScheme.DIGEST
+        phone.auth = "basic"
+        with pytest.raises(BasicRefused):
+            await control.async_send_key(Key.OK)
+        assert all(
+            not (r.authorization or "").lower().startswith("basic")
+            for r in phone.received
+        )
+        assert control.auth_scheme is AuthScheme.DIGEST
+
+
+async def test_basic_only_where_allowed(hass: HomeAssistant) -> None:
+    """A phone (or anything at its address) asking for Basic gets nothing
+    unless the user allowed Basic."""
+    async with FakePhone(auth="basic", password=PASSWORD) as phone:
+        control = client(hass, phone, scheme=None)
+        with pytest.raises(BasicRefused):
+            await control.async_probe()
+        assert phone.actions == []
+        assert all(r.authorization is None for r in phone.received)
+
+
+@pytest.mark.parametrize("allowed", [AuthScheme.BASIC, None])
+async def test_digest_preferred_when_both_are_offered(
+    hass: HomeAssistant, allowed: AuthScheme | None
+) -> None:
+    """Offered Basic first and Digest second, the client answers with Digest."""
+    async with FakePhone(auth="digest", password=PASSWORD, offer_basic=True) as phone:
+        control = client(hass, phone, scheme=allowed)
+        await control.async_probe()
+        assert control.auth_scheme is AuthScheme.DIGEST
+        assert all(
+            not (r.authorization or "").lower().startswith("basic")
+            for r in phone.received
+        )
 
 
 async def test_phone_without_authentication(hass: HomeAssistant) -> None:

@@ -25,8 +25,15 @@ FORM = {CONF_HOST: HOST, "https": False, "verify_ssl": True, "username": "admin"
 
 
 def form(phone: FakePhone, **changes: Any) -> dict[str, Any]:
-    """Return the web access form for the fake phone."""
-    return {**FORM, CONF_PORT: phone.port, CONF_PASSWORD: PASSWORD, **changes}
+    """Return the web access form for the fake phone (Basic allowed for a
+    phone that accepts nothing else)."""
+    return {
+        **FORM,
+        CONF_PORT: phone.port,
+        CONF_PASSWORD: PASSWORD,
+        "allow_basic": phone.auth == "basic",
+        **changes,
+    }
 
 
 async def past_the_urls(hass: HomeAssistant, result: Any) -> Any:

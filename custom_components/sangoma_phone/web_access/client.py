@@ -47,8 +47,8 @@ class ClientSettings:
     verify_ssl: bool = True
     username: str = DEFAULT_USERNAME
     password: str = field(default="", repr=False)
-    # The scheme known to work: Digest is never given up for Basic; Basic is
-    # sent only when it is this (the user allowed it). None: not known yet.
+    # Digest once it worked (never given up for Basic); Basic once the user
+    # allowed it (sent only when the phone asks for nothing else); None: unknown.
     scheme: AuthScheme | None = None
 
     @property
@@ -134,7 +134,10 @@ class WebAccessClient:
         if timeout is not None:
             self.timeout = timeout
         self._lock = asyncio.Lock()
-        self._scheme: AuthScheme | None = settings.scheme
+        # Digest known to work is kept; Basic waits for the phone to ask for it.
+        self._scheme: AuthScheme | None = (
+            settings.scheme if settings.scheme is AuthScheme.DIGEST else None
+        )
         self._digest: aiohttp.DigestAuthMiddleware | None = None
 
     @property
@@ -231,7 +234,10 @@ class WebAccessClient:
                 self._scheme = AuthScheme.DIGEST  # preferred whenever offered
                 continue
             if AuthScheme.BASIC in offered and sent is not AuthScheme.BASIC:
-                if self._settings.scheme is not AuthScheme.BASIC:
+                if (
+                    self._scheme is AuthScheme.DIGEST
+                    or self._settings.scheme is not AuthScheme.BASIC
+                ):
                     _LOGGER.debug("Phone %s asked for Basic: not sent", url.host)
                     raise BasicRefused("the phone asked for Basic authentication")
                 self._scheme = AuthScheme.BASIC
