@@ -63,6 +63,7 @@ class WebAccess:
         )
         self._client: WebAccessClient | None = None
         self._retry: CALLBACK_TYPE | None = None
+        self._stopped = False  # unloaded: a late answer changes nothing
 
     def client(self) -> WebAccessClient:
         """Return the client for the current settings (a new one when they change)."""
@@ -80,6 +81,7 @@ class WebAccess:
 
         @callback
         def _stop() -> None:
+            self._stopped = True
             unsubscribe()
             self._stop_retry()
 
@@ -92,14 +94,19 @@ class WebAccess:
         if ip := update.request.variables.ip:
             async_track_phone_ip(self.hass, self.entry, ip)
         if not self.available:
-            self.entry.async_create_background_task(
-                self.hass,
-                self._async_retry(),
-                f"{DOMAIN} web access probe {self.entry.entry_id}",
-                eager_start=False,
-            )
+            self._async_start_probe()
 
-    async def _async_retry(self, now: datetime | None = None) -> None:
+    @callback
+    def _async_start_probe(self, now: datetime | None = None) -> None:
+        """Probe in the entry's name: an unload ends a probe under way."""
+        self.entry.async_create_background_task(
+            self.hass,
+            self._async_retry(),
+            f"{DOMAIN} web access probe {self.entry.entry_id}",
+            eager_start=False,
+        )
+
+    async def _async_retry(self) -> None:
         with contextlib.suppress(HomeAssistantError):  # logged by availability
             await self.async_run(lambda client: client.async_probe())
 
@@ -108,18 +115,18 @@ class WebAccess:
         try:
             await action(self.client())
         except WebAccessError as err:
-            self._record(error_key(err))
-            if isinstance(err, CannotConnect):
-                self._set_available(False)
-            else:
-                self._set_available(True)
-            if isinstance(err, InvalidAuth):
-                self.entry.async_start_reauth(self.hass)
+            if not self._stopped:  # unloaded meanwhile: no timer, no reauth
+                self._record(error_key(err))
+                self._set_available(not isinstance(err, CannotConnect))
+                if isinstance(err, InvalidAuth):
+                    self.entry.async_start_reauth(self.hass)
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key=error_key(err),
                 translation_placeholders=self._placeholders(err),
             ) from err
+        if self._stopped:
+            return
         self._record("ok")
         self._set_available(True)
 
@@ -145,12 +152,12 @@ class WebAccess:
             self._stop_retry()
         else:
             LOGGER.warning(
-                "%s: the phone's web access cannot be reached; its controls are "
+                "%s: the phone's web access cannot be reached; its entities are "
                 "unavailable until it answers (events from the phone still work)",
                 self.entry.title,
             )
             self._retry = async_track_time_interval(
-                self.hass, self._async_retry, RETRY_INTERVAL
+                self.hass, self._async_start_probe, RETRY_INTERVAL
             )
         async_dispatcher_send(self.hass, self.signal)
 
