@@ -1,5 +1,6 @@
 """The diagnostics counters: stored and restored, damaged data dropped."""
 
+import copy
 from datetime import UTC, datetime
 
 from hypothesis import given, strategies as st
@@ -11,6 +12,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sangoma_phone.counters import RequestCounters
+from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 
@@ -73,11 +75,15 @@ async def test_counters_survive_a_restart(
     assert before["event_counts"] == {"incoming_call": 1}
     assert before["rejected_counts"] == {"mac_mismatch": 1}
 
-    # Unloading writes the store, as stopping Home Assistant does.
+    # Stopping Home Assistant flushes the delayed save (final write) ...
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)
+    await hass.async_block_till_done()
+    key = f"sangoma_phone.{ENTRY_ID}"
+    stored = copy.deepcopy(hass_storage[key])
+    assert stored["data"]["counters"]["problem_counts"] == before["problem_counts"]  # type: ignore[index]
+    # ... and the next start reads that file.
     assert await hass.config_entries.async_unload(init_integration.entry_id)
-    stored = hass_storage[f"sangoma_phone.{ENTRY_ID}"]["data"]
-    assert stored["counters"]["problem_counts"] == before["problem_counts"]  # type: ignore[index]
-
+    hass_storage[key] = stored
     assert await hass.config_entries.async_setup(init_integration.entry_id)
     await hass.async_block_till_done()
     after = await get_diagnostics_for_config_entry(hass, hass_client, init_integration)

@@ -29,7 +29,7 @@ async def test_defaults(
         if e.domain == "sensor" and not e.entity_category
     ]
     assert sensors[:3] == ["call_state", "remote_name", "remote_number"]
-    # Without web access DND is shown, not switched (issue: control).
+    # Without web access DND is shown, not switched.
     assert "binary_sensor.desk_phone_do_not_disturb" in {e.entity_id for e in entries}
 
 

@@ -1,7 +1,8 @@
 """Shims for the older Home Assistant releases the integration supports.
 
-Each names the release that lets it go: once the oldest supported release
-(hacs.json, requirements_test_oldest.txt) is at least that one, delete the
+Each names the release that lets it go: the first release checked to have
+the new API. Once the oldest supported release (hacs.json,
+requirements_test_oldest.txt; 2026.3 today) is at least that one, delete the
 shim and use the new API directly.
 """
 
@@ -12,7 +13,7 @@ import aiohttp
 
 try:
     from homeassistant.components.repairs import RepairsFlowResult
-except ImportError:  # pragma: no cover  # Drop with 2026.3 (not importable there).
+except ImportError:  # pragma: no cover  # Not in 2026.3; drop with 2026.10.
     from homeassistant.data_entry_flow import (  # type: ignore[assignment]
         FlowResult as RepairsFlowResult,
     )
@@ -28,8 +29,8 @@ __all__ = [
 def basic_auth_header(login: str, password: str) -> str:
     """Return a Basic Authorization header value.
 
-    Drop with 2026.3: aiohttp 3.14 (Home Assistant 2026.10) deprecates
-    ``BasicAuth`` for ``encode_basic_auth``; aiohttp 3.13 has only the former.
+    Drop with 2026.10: its aiohttp 3.14 deprecates ``BasicAuth`` for
+    ``encode_basic_auth``; aiohttp 3.13 (Home Assistant 2026.3) has only the former.
     """
     if (encode := getattr(aiohttp, "encode_basic_auth", None)) is not None:
         return str(encode(login, password))
@@ -39,8 +40,8 @@ def basic_auth_header(login: str, password: str) -> str:
 def device_entry_ids(device: Any) -> tuple[str, ...]:
     """Return the config entries of a device.
 
-    Drop with 2026.3: Home Assistant 2026.10 gives a device one
-    ``config_entry_id`` and deprecates ``config_entries``.
+    Drop with 2026.10: it gives a device one ``config_entry_id`` and
+    deprecates ``config_entries``, the only one 2026.3 has.
     """
     if device is None:
         return ()
@@ -52,7 +53,8 @@ def device_entry_ids(device: Any) -> tuple[str, ...]:
 class CheckerCompat:
     """A condition's checker as Home Assistant 2026.3 asks for it.
 
-    Drop with 2026.3: later releases call the condition's ``_async_check``.
+    Drop with 2026.4: from then on Home Assistant calls the condition's
+    ``_async_check``.
     """
 
     def _async_check(self, **kwargs: Any) -> bool:

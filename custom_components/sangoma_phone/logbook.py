@@ -18,7 +18,7 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from .const import DEFAULT_NAME, DOMAIN, EVENT_PHONE
-from .event import PHONE_EVENT
+from .event import EVENT_LABELS, PHONE_EVENT
 from .protocol import EVENTS_BY_KEY, EventKey
 
 _K = EventKey
@@ -78,13 +78,17 @@ def phone_event_message(data: Mapping[str, Any]) -> str:
     party = f"{name} ({number})" if name and number and name != number else ""
     party = party or name or number
     if key == _K.IP_CHANGED:
-        return f"{spec.label} to {data['ip']}" if data.get("ip") else spec.label
+        return (
+            f"{EVENT_LABELS[spec.key]} to {data['ip']}"
+            if data.get("ip")
+            else EVENT_LABELS[spec.key]
+        )
     if key in REGISTRATION_EVENTS and data.get("account"):
-        return f"{spec.label}: account {data['account']}"
+        return f"{EVENT_LABELS[spec.key]}: account {data['account']}"
     if not party or not spec.params or "remote" not in spec.params:
-        return spec.label
+        return EVENT_LABELS[spec.key]
     word = "from" if key in _FROM else "to" if key in _TO else "with"
-    return f"{spec.label} {word} {party}"
+    return f"{EVENT_LABELS[spec.key]} {word} {party}"
 
 
 @callback

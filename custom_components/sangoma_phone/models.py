@@ -1,7 +1,7 @@
 """The typed config entry and what a loaded phone holds at runtime.
 
-A leaf: at run time it imports nothing of the integration; the runtime
-classes it names are imported for type checking only.
+A leaf: at run time it imports only the pure protocol; the runtime classes it
+names are imported for type checking only.
 """
 
 from collections.abc import Callable

@@ -8,7 +8,6 @@ Rules: docs/requests.md.
 
 from collections.abc import Iterable, Mapping
 from http import HTTPStatus
-import logging
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
@@ -37,8 +36,6 @@ from .protocol import (
 )
 from .protocol.accounts import account_of
 from .protocol.query import AMP_SEPARATOR
-
-_LOGGER = logging.getLogger(__name__)
 
 AMP_HINT: Final = (
     ". Its URLs hold '&amp;' where '&' belongs: they were copied out of the"
@@ -77,7 +74,7 @@ def restore_machine(stored: object, title: str = "") -> PhoneStateMachine:
         stored.get("state") if isinstance(stored, Mapping) else stored
     )
     if dropped:
-        _LOGGER.warning(
+        LOGGER.warning(
             "%s: dropped unusable stored values: %s", title, ", ".join(dropped)
         )
     machine = PhoneStateMachine(state)
@@ -223,7 +220,7 @@ class SangomaPhone:
                 chosen[order](update)
             except Exception:
                 # As a dispatcher would: one failing entity stops no other.
-                _LOGGER.exception("%s: error updating an entity", self.entry.title)
+                LOGGER.exception("%s: error updating an entity", self.entry.title)
 
     def _schedule_save(self) -> None:
         """Save the state after a delay; one save covers all changes until then."""
@@ -260,6 +257,8 @@ class SangomaPhone:
     @callback
     def async_set_dnd(self, on: bool) -> None:
         """Record DND as switched from Home Assistant (the phone accepted it)."""
+        if self._closed:  # unloaded while the request was under way
+            return
         changed = self.machine.set_dnd(on)
         self._schedule_save()
         self._notify(PhoneUpdate(None, changed))
@@ -267,6 +266,8 @@ class SangomaPhone:
     @callback
     def async_clear_missed_calls(self) -> None:
         """Reset the missed call counter."""
+        if self._closed:
+            return
         changed = self.machine.clear_missed_calls()
         self._schedule_save()
         self._notify(PhoneUpdate(None, changed))

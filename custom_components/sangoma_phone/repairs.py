@@ -129,7 +129,7 @@ class StaleUrlsRepairFlow(RepairsFlow):
             self.hass, entry.data[CONF_WEBHOOK_ID], entry.entry_id, entry.options
         )
         if placeholders is None:
-            return self.async_abort(reason="no_local_url")
+            return self.async_abort(reason=NO_LOCAL_URL)
         return self.async_show_menu(
             step_id="init",
             menu_options=["confirm", "quiet"],
@@ -146,7 +146,7 @@ class StaleUrlsRepairFlow(RepairsFlow):
         try:
             base = phone_base_url(self.hass, entry.options)
         except NoURLAvailableError:
-            return self.async_abort(reason="no_local_url")
+            return self.async_abort(reason=NO_LOCAL_URL)
         async_urls_given(self.hass, entry, base)
         return self.async_create_entry(data={})
 

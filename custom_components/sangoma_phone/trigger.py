@@ -18,6 +18,7 @@ from homeassistant.helpers.trigger import Trigger, TriggerActionRunner, TriggerC
 from homeassistant.helpers.typing import ConfigType
 
 from .const import EVENT_PHONE
+from .event import EVENT_LABELS
 from .protocol import EVENTS_BY_KEY, EventKey
 from .targets import (
     CONF_FORWARD,
@@ -163,7 +164,7 @@ class PhoneTrigger(Trigger):
             variables = {k: v for k, v in data.items() if k != "event"}
             run_action(
                 {**variables, "event_type": spec.key.value},
-                f"{spec.label} on a Sangoma phone",
+                f"{EVENT_LABELS[spec.key]} on a Sangoma phone",
                 event.context,
             )
 

@@ -1,15 +1,11 @@
 """In a real browser: add a phone through the UI and watch a call on its page.
 
-Playwright drives Debian's Chromium (/usr/bin/chromium; Playwright's own
-browser download is not used). The test logs in, adds the integration through
-Settings → Devices & services, reads the URLs the last step shows, plays an
-incoming call with the simulator against exactly those URLs, and sees the
-device page go Ringing → In call → Idle. Another test creates the README's
-dashboard (docs/dashboard.yaml) on the real Home Assistant and opens it during
-a call.
-
-Screenshots go to .e2e/screenshots/ (failure.png when the test fails); with SANGOMA_UPDATE_SCREENSHOTS=1 the
-ones the README shows are written to docs/ as well.
+Playwright drives Debian's Chromium (/usr/bin/chromium): log in, add the
+integration, read the URLs the last step shows, play a call with the
+simulator against them and see the device page go Ringing → In call → Idle;
+then open the README's dashboard (docs/dashboard.yaml) during a call.
+Screenshots go to .e2e/screenshots/; SANGOMA_UPDATE_SCREENSHOTS=1 also
+writes the README's to docs/.
 """
 
 import asyncio

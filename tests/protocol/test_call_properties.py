@@ -1,14 +1,9 @@
-"""Property-based call sequences: 1-3 legs per busy period, random interleavings,
-random lost requests and restarts, with and without call ids.
+"""Property-based call sequences: 1-3 legs per busy period, random
+interleavings, lost requests and restarts, with and without call ids.
 
-Each busy period: the first leg starts (incoming_call then idle_to_busy, or
-idle_to_busy then outgoing_call), the other legs ring while it goes on (call
-waiting); every leg's own events keep their order, the legs' events are
-interleaved at random, and busy_to_idle closes the period. Any request may be
-lost. Remote numbers are sent with every call event and are unique per leg,
-so a request says which leg it is about even without call ids.
-
-Examples: SANGOMA_CALL_EXAMPLES=3000 for many more than the default 60.
+Each leg keeps its own events' order; legs interleave at random; any request
+may be lost; unique remote numbers tell the legs apart without call ids.
+SANGOMA_CALL_EXAMPLES=3000 runs many more than the default 60 examples.
 """
 
 from dataclasses import dataclass, field

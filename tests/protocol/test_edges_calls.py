@@ -1,7 +1,5 @@
-"""Call-tracking edges that mutation testing (scripts/mutation) showed untested.
-
-Each test pins a behaviour a surviving mutant changed; docs/mutation.md lists
-the mutants that remain and why they are harmless.
+"""Call-tracking edges: each test pins one behaviour at a boundary of the rules
+(docs/call-tracking.md); docs/mutation.md says which remain unpinned and why.
 """
 
 import pytest

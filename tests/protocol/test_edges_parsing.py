@@ -1,8 +1,6 @@
-"""Parser, persistence and URL edges that mutation testing showed untested.
-
-Each test pins a behaviour a surviving mutant changed; docs/mutation.md lists
-the mutants that remain and why they are harmless. (The listener's HTTP edges
-are in tests/listener/test_http.py.)
+"""Parser, persistence and URL edges: each test pins one behaviour at a
+boundary; docs/mutation.md says which remain unpinned and why. (The listener's
+HTTP edges are in tests/listener/test_http.py.)
 """
 
 from urllib.parse import quote

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-import aiohttp
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -19,11 +18,10 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 
 from ..conftest import phone_device
-from ..fake_phone import FakePhone
+from ..fake_phone import OLD_DIGEST, FakePhone
 from .conftest import DND_SWITCH, PROVISION, REBOOT, line, no_requests
 
 pytestmark = pytest.mark.usefixtures("init_integration")
-OLD_DIGEST = not hasattr(aiohttp, "encode_basic_auth")
 
 
 def device_id(hass: HomeAssistant) -> str:

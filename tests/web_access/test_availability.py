@@ -1,6 +1,10 @@
 """Errors, reauthentication and availability of the web access entities."""
 
+import asyncio
+import copy
+from datetime import timedelta
 import logging
+from typing import Any
 
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -12,11 +16,13 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.sangoma_phone.const import CONF_WEB_ACCESS, DOMAIN
 from custom_components.sangoma_phone.web_access import RETRY_INTERVAL
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
+from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import (
     ATTR_DEVICE_ID,
     ATTR_ENTITY_ID,
     CONF_HOST,
+    SERVICE_TURN_ON,
     STATE_UNAVAILABLE,
 )
 from homeassistant.core import HomeAssistant
@@ -252,3 +258,71 @@ async def test_unload_ends_a_pending_probe(
     async_fire_time_changed(hass, dt_util.utcnow() + RETRY_INTERVAL * 2)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert len(fake_phone.received) == before
+
+
+async def test_unload_ends_a_timed_probe_under_way(
+    hass: HomeAssistant, init_integration: MockConfigEntry, fake_phone: FakePhone
+) -> None:
+    """The retry timer's probe is the entry's too: unloaded while the phone
+    has not answered it yet, nothing of its answer is taken afterwards."""
+    fake_phone.answer = Answer.HANG
+    with pytest.raises(HomeAssistantError):
+        await press_reboot(hass)
+    web_access = init_integration.runtime_data.web_access
+    assert web_access is not None
+    sent = len(fake_phone.received)
+    async_fire_time_changed(hass, dt_util.utcnow() + RETRY_INTERVAL)
+    await fake_phone.wait_for_requests(sent + 1)  # the probe waits for an answer
+
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    fake_phone.answer = Answer.OK
+    await fake_phone.close()  # releases the held request
+    async with asyncio.timeout(10):
+        await hass.async_block_till_done(wait_background_tasks=True)
+    assert web_access.last_result == "cannot_connect"
+    assert not web_access.available
+
+
+async def test_a_request_under_way_at_unload_changes_nothing_after(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    fake_phone: FakePhone,
+    hass_storage: dict[str, Any],
+) -> None:
+    """DND switched while the entry unloads: the unloaded phone neither changes
+    nor saves its state, and a failure starts no retry timer and no reauth."""
+    fake_phone.gate = asyncio.Event()  # the phone holds the request
+    turn_on = hass.async_create_task(
+        hass.services.async_call(
+            SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: DND_SWITCH}, blocking=True
+        )
+    )
+    await fake_phone.wait_for_requests(1)
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    key = f"sangoma_phone.{ENTRY_ID}"
+    saved = copy.deepcopy(hass_storage[key])
+    fake_phone.gate.set()
+    await turn_on  # the phone accepted it, but the phone's entry is gone
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=5))
+    await hass.async_block_till_done()
+    assert hass_storage[key] == saved
+
+    # The same with a failure: no retry probe, no reauthentication.
+    assert await hass.config_entries.async_setup(init_integration.entry_id)
+    await hass.async_block_till_done()
+    fake_phone.answer = Answer.HANG
+    turn_on = hass.async_create_task(
+        hass.services.async_call(
+            SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: DND_SWITCH}, blocking=True
+        )
+    )
+    sent = len(fake_phone.received)
+    await fake_phone.wait_for_requests(sent + 1)
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    with pytest.raises(HomeAssistantError):
+        await turn_on
+    sent = len(fake_phone.received)
+    async_fire_time_changed(hass, dt_util.utcnow() + RETRY_INTERVAL * 3)
+    await hass.async_block_till_done()
+    assert len(fake_phone.received) == sent
+    assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)

@@ -7,7 +7,6 @@ import base64
 from collections.abc import AsyncGenerator
 import logging
 
-import aiohttp
 import pytest
 
 from custom_components.sangoma_phone.protocol.action_uri import (
@@ -29,7 +28,7 @@ from custom_components.sangoma_phone.web_access.client import (
 )
 from homeassistant.core import HomeAssistant
 
-from ..fake_phone import HOST, Answer, FakePhone
+from ..fake_phone import HOST, OLD_DIGEST, Answer, FakePhone
 
 # The fake phone listens on 127.0.0.1; connections elsewhere stay blocked.
 pytestmark = pytest.mark.usefixtures("socket_enabled")
@@ -68,11 +67,6 @@ def client(
     return WebAccessClient(
         hass, ClientSettings(**{**values, **settings}), timeout=timeout
     )  # type: ignore[arg-type]
-
-
-# aiohttp before 3.14 signs the decoded path in a Digest answer (and has no
-# encode_basic_auth): a known limitation on Home Assistant before 2026.10.
-OLD_DIGEST = not hasattr(aiohttp, "encode_basic_auth")
 
 
 def line(target: str) -> bytes:

@@ -1,16 +1,10 @@
 """The measurements: the paths, and --scale.
 
-Paths: in one Home Assistant and one run, interleaved rounds of call cycles of
-phones: the Action URL templates of a phone's provisioning file (what a real
-phone is given) with its $variables filled in, percent-encoded. A burst sends
-as fast as Home Assistant answers (16 requests in flight, keep-alive, on
-127.0.0.1); paced requests go out at 100 a second, whatever the answers.
-
---scale: for this integration and a benchmark-only stand-in with the same
-device and entities and no logic (Home Assistant's own floor per phone), each
-in its own Home Assistant, at no phone and after adding phones through the
-config flow up to each count: the time to RUNNING (the fastest of the
-restarts), the integration's setup time (Home Assistant's own) and the RSS.
+Paths: interleaved rounds of call cycles in one Home Assistant, from a phone's
+provisioning templates; bursts (16 in flight, keep-alive, 127.0.0.1) and
+paced requests at 100 a second. --scale: this integration against a stand-in
+with the same device and entities and no logic, each in its own Home
+Assistant: time to RUNNING (fastest restart), setup time and RSS per phone.
 """
 
 from __future__ import annotations

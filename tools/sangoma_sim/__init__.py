@@ -1,21 +1,11 @@
 """Sangoma phone simulator: plays Action URL scenarios the way a phone would.
 
-A Sangoma (Htek-based) phone sends an HTTP GET to the URL configured for an
-event, after replacing every ``$variable`` in it with its current value. This
-package does exactly that for named scenarios (boot, an answered incoming call,
-a blind transfer, ...), with URLs taken from the provisioning file that Home
-Assistant serves for the phone, or built from a base URL and a webhook id.
-
-Requests go out through a tiny raw HTTP/1.1 client so that the request target
-is sent byte for byte: with ``raw=True`` values are inserted unencoded, the way
-a sloppy firmware might (Home Assistant's server answers 400 to a raw space or
-non-ASCII byte before the integration sees the request). By default only
-loopback addresses may be targeted.
-
-Modules: ``scenarios`` (the named stories), ``options`` (phone identity and
-playing options, with every default), ``client`` (raw HTTP), ``provisioning``
-(where the URLs come from), ``simulator`` (the phone), ``cli``
-(``scripts/simulate``, see ``--help``). The end-to-end tests use it too.
+Like a phone, it fills the ``$variables`` of each event's URL (from the
+provisioning file Home Assistant serves, or a base URL and webhook id) and
+sends an HTTP GET, through a raw HTTP/1.1 client so the target goes out byte
+for byte (``raw=True``: unencoded, as a sloppy firmware might). Only loopback
+addresses may be targeted by default. Modules: ``scenarios``, ``options``,
+``client``, ``provisioning``, ``simulator``, ``cli`` (``scripts/simulate``).
 """
 
 from .cli import build_parser, main, options_from_args, phone_from_args

@@ -72,7 +72,6 @@ class EventSpec:
     key: EventKey
     p_code: str
     name: str  # Sangoma's name, shown only next to the P-code on the URL page
-    label: str  # what users read: event types, logbook, last event
     para: str
     params: tuple[str, ...]
     verified: bool = True
@@ -148,51 +147,11 @@ _TABLE: tuple[tuple[str, EventKey, str, str, tuple[str, ...]], ...] = (
     ("P3734", _K.IP_CHANGED, "IP Changed", "IPChanged", _DEVICE),
 )  # fmt: skip
 
-# The plain label of each event (translations/en.json repeats them; a test ties
-# them together).
-LABELS: Mapping[EventKey, str] = MappingProxyType({
-    _K.SETUP_COMPLETED: "Phone started",
-    _K.REGISTERED: "Registered",
-    _K.UNREGISTERED: "Unregistered",
-    _K.REGISTER_FAILED: "Registration failed",
-    _K.OFF_HOOK: "Picked up",
-    _K.ON_HOOK: "Hung up",
-    _K.INCOMING_CALL: "Incoming call",
-    _K.OUTGOING_CALL: "Outgoing call",
-    _K.ESTABLISHED: "Call answered",
-    _K.TERMINATED: "Call ended",
-    _K.DND_ON: "DND turned on",
-    _K.DND_OFF: "DND turned off",
-    _K.ALWAYS_FORWARD_ON: "Forward all calls turned on",
-    _K.ALWAYS_FORWARD_OFF: "Forward all calls turned off",
-    _K.BUSY_FORWARD_ON: "Forward when busy turned on",
-    _K.BUSY_FORWARD_OFF: "Forward when busy turned off",
-    _K.NO_ANSWER_FORWARD_ON: "Forward when unanswered turned on",
-    _K.NO_ANSWER_FORWARD_OFF: "Forward when unanswered turned off",
-    _K.TRANSFER_CALL: "Call transferred",
-    _K.BLIND_TRANSFER: "Call transferred without asking",
-    _K.ATTENDED_TRANSFER: "Call transferred after asking",
-    _K.HOLD: "Call on hold",
-    _K.UNHOLD: "Call resumed",
-    _K.MUTE: "Microphone muted",
-    _K.UNMUTE: "Microphone unmuted",
-    _K.MISSED_CALL: "Missed call",
-    _K.IDLE_TO_BUSY: "Phone busy",
-    _K.BUSY_TO_IDLE: "Phone free",
-    _K.FORWARD_INCOMING_CALL: "Incoming call forwarded",
-    _K.REJECT_INCOMING_CALL: "Incoming call rejected",
-    _K.ANSWER_NEW_INCALL: "Second call answered",
-    _K.TRANSFER_FINISHED: "Transfer finished",
-    _K.TRANSFER_FAILED: "Transfer failed",
-    _K.IP_CHANGED: "IP address changed",
-})  # fmt: skip
-
 EVENTS: tuple[EventSpec, ...] = tuple(
     EventSpec(
         key=key,
         p_code=p_code,
         name=name,
-        label=LABELS[key],
         para=f"ActionUrl.{para}",
         params=params,
         verified=key not in _UNVERIFIED,

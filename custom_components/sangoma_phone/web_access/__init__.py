@@ -75,6 +75,7 @@ class WebAccess:
         )
         self._client: WebAccessClient | None = None
         self._retry: CALLBACK_TYPE | None = None
+        self._stopped = False  # unloaded: a late answer changes nothing
 
     def client(self) -> WebAccessClient:
         """Return the client for the current settings (a new one when they change)."""
@@ -92,6 +93,7 @@ class WebAccess:
 
         @callback
         def _stop() -> None:
+            self._stopped = True
             unsubscribe()
             self._stop_retry()
 
@@ -104,12 +106,7 @@ class WebAccess:
         if ip := update.request.variables.ip:
             self._follow(update.request, ip, update.source)
         if not self.available:
-            self.entry.async_create_background_task(
-                self.hass,
-                self._async_retry(),
-                f"{DOMAIN} web access probe {self.entry.entry_id}",
-                eager_start=False,
-            )
+            self._async_start_probe()
 
     @callback
     def _follow(self, request: ParsedRequest, ip: str, source: str | None) -> None:
@@ -129,7 +126,17 @@ class WebAccess:
         else:
             async_ask_to_follow(self.hass, self.entry, ip, source)
 
-    async def _async_retry(self, now: datetime | None = None) -> None:
+    @callback
+    def _async_start_probe(self, now: datetime | None = None) -> None:
+        """Probe in the entry's name: an unload ends a probe under way."""
+        self.entry.async_create_background_task(
+            self.hass,
+            self._async_retry(),
+            f"{DOMAIN} web access probe {self.entry.entry_id}",
+            eager_start=False,
+        )
+
+    async def _async_retry(self) -> None:
         with contextlib.suppress(HomeAssistantError):  # logged by availability
             await self.async_run(lambda client: client.async_probe())
 
@@ -139,18 +146,18 @@ class WebAccess:
         try:
             await action(client)
         except WebAccessError as err:
-            self._record(error_key(err))
-            if isinstance(err, CannotConnect):
-                self._set_available(False)
-            else:
-                self._set_available(True)
-            if isinstance(err, InvalidAuth):
-                self.entry.async_start_reauth(self.hass)
+            if not self._stopped:  # unloaded meanwhile: no timer, no reauth
+                self._record(error_key(err))
+                self._set_available(not isinstance(err, CannotConnect))
+                if isinstance(err, InvalidAuth):
+                    self.entry.async_start_reauth(self.hass)
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key=error_key(err),
                 translation_placeholders=self._placeholders(err),
             ) from err
+        if self._stopped:
+            return
         self._record("ok")
         self._set_available(True)
         async_remember_scheme(self.hass, self.entry, client.auth_scheme)
@@ -177,12 +184,12 @@ class WebAccess:
             self._stop_retry()
         else:
             LOGGER.warning(
-                "%s: the phone's web access cannot be reached; its controls are "
+                "%s: the phone's web access cannot be reached; its entities are "
                 "unavailable until it answers (events from the phone still work)",
                 self.entry.title,
             )
             self._retry = async_track_time_interval(
-                self.hass, self._async_retry, RETRY_INTERVAL
+                self.hass, self._async_start_probe, RETRY_INTERVAL
             )
         async_dispatcher_send(self.hass, self.signal)
 

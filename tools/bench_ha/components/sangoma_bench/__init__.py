@@ -1,14 +1,10 @@
 """Benchmark-only paths for scripts/bench --ha; never shipped. GET webhooks:
 
-- ``bench_floor``: does nothing (the floor, path a);
-- ``bench_ideal``: parses the phone's request and sets the visible states (in
-  call, ringing, call state, remote number, last event) directly with
-  ``hass.states.async_set``, plus one bus event (path i);
-- ``bench_same``: the same with the states the integration shows by default
-  (an event state with its event type; call state, in call, ringing, on hold,
-  remote number, remote name, last call duration) and a bus event with every
-  value of the query, as the integration fires (path s): the integration's
-  output without its entities, device, restore or checks.
+- ``bench_floor``: does nothing (path a);
+- ``bench_ideal``: sets the visible states with ``hass.states.async_set`` and
+  fires one bus event (path i);
+- ``bench_same``: the same with the states and bus event the integration
+  shows by default (path s): its output without entities, device or checks.
 """
 
 from __future__ import annotations

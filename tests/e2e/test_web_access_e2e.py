@@ -1,7 +1,7 @@
 """End to end: control a phone from a real Home Assistant.
 
 A fake phone web server runs in the test process on 127.0.0.1. Web access is
-added through the config-flow REST API (the user step's "Control the phone"
+added through the config-flow REST API (the user step's "Set up web access"
 box, then the web access step, checked by the harmless probe), the DND switch
 is turned on through /api/services, the fake phone sees ``key=DNDOn``, and
 the simulator's dnd-on scenario (the phone's own DND event) confirms it.
