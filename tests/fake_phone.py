@@ -84,11 +84,15 @@ class FakePhone:
         username: str = "admin",
         password: str = "222222",  # noqa: S107 (Sangoma's documented default)
         offer_basic: bool = False,
+        host: str = HOST,
+        port: int = 0,
     ) -> None:
         """Set the scheme the phone enforces (None: no authentication);
         `offer_basic`: challenge with Basic first, then the enforced Digest."""
         self.auth = auth
         self.offer_basic = offer_basic
+        self.host = host  # a loopback address
+        self._port = port
         self.username = username
         self.password = password
         self.answer = Answer.OK
@@ -119,11 +123,11 @@ class FakePhone:
         return f"http://{HOST}:{self.port}{target}"
 
     async def start(self) -> None:
-        """Listen on a free loopback port."""
+        """Listen on a loopback port (a free one unless given)."""
         server = _RecordingServer(self._handle, access_log=None)
         self._runner = web.ServerRunner(server, shutdown_timeout=1)
         await self._runner.setup()
-        await web.TCPSite(self._runner, HOST, 0).start()
+        await web.TCPSite(self._runner, self.host, self._port).start()
         self.port = self._runner.addresses[0][1]
 
     async def close(self) -> None:

@@ -7,15 +7,17 @@ is turned on through /api/services, the fake phone sees ``key=DNDOn``, and
 the simulator's dnd-on scenario (the phone's own DND event) confirms it.
 """
 
+import asyncio
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
 import pytest_asyncio
 
 from tests.fake_phone import HOST, FakePhone
 from tools.sangoma_sim import load_provisioning
 
-from .conftest import DOMAIN, Phone, phone_entities
+from .conftest import DOMAIN, Phone, add_phone, phone_entities, webhook_id_of
 from .harness import HassInstance
 
 pytestmark = pytest.mark.e2e
@@ -98,3 +100,76 @@ async def test_dnd_switch_controls_the_phone(
         assert [request.status for request in sent] == [200] * len(sent)
         assert (await api.get(f"/api/states/{switch}"))["state"] == "on"
         await api.delete(f"/api/config/config_entries/entry/{entry_id}")
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_a_leaked_url_cannot_draw_the_password(
+    hass_instance: HassInstance,
+) -> None:
+    """The attack: a phone pinned to its MAC, its web access following its IP
+    (Digest). Someone with the webhook URL reports another IP, without a MAC or
+    with an empty one, where a fake phone asks for Basic. Nothing moves: the
+    next DND switch goes to the real phone, the attacker receives nothing, no
+    reauthentication opens, and a repair asks the user."""
+    mac = "00:50:58:00:10:66"
+    async with (
+        FakePhone(auth="digest", password=PASSWORD) as real,
+        FakePhone(auth="basic", host="127.0.0.2", port=real.port) as attacker,
+    ):
+        result = await add_phone(hass_instance, "E2E attacked", mac)
+        entry_id = result["result"]["entry_id"]
+        url = f"{hass_instance.base_url}/api/sangoma_phone/{entry_id}/provisioning.xml"
+        urls = await load_provisioning(url, token=hass_instance.token)
+        webhook = (
+            f"{hass_instance.base_url}/api/webhook/{webhook_id_of(urls['registered'])}"
+        )
+        digits = mac.replace(":", "").lower()
+        async with aiohttp.ClientSession() as session:
+
+            async def report(query: str) -> None:
+                async with session.get(f"{webhook}?{query}") as response:
+                    assert response.status == 200
+
+            # The phone itself: its MAC, from its own address.
+            await report(f"event=registered&mac={digits}&ip=127.0.0.1")
+            async with hass_instance.api() as api:
+                menu = await api.post(
+                    "/api/config/config_entries/options/flow", {"handler": entry_id}
+                )
+                path = f"/api/config/config_entries/options/flow/{menu['flow_id']}"
+                await api.post(path, {"next_step_id": "web_access"})
+                done = await api.post(
+                    path,
+                    {
+                        "enabled": True,
+                        "host": "",  # follow the phone's IP
+                        "port": real.port,
+                        "https": False,
+                        "verify_ssl": True,
+                        "username": "admin",
+                        "password": PASSWORD,
+                        "allow_basic": False,
+                    },
+                )
+                assert done["type"] == "create_entry", done
+            await asyncio.sleep(1)  # the entry reloads with web access
+
+            # The attacker: no MAC, an empty MAC, both answered 200.
+            await report("event=registered&ip=127.0.0.2")
+            await report("event=registered&mac=&ip=127.0.0.2")
+            entities, _ = await phone_entities(hass_instance, entry_id)
+            async with hass_instance.api() as api:
+                await api.post(
+                    "/api/services/switch/turn_on", {"entity_id": entities["dnd"]}
+                )
+        assert b"GET /Phone_ActionURL&key=DNDOn HTTP/1.1" in real.actions
+        assert attacker.received == []
+        async with hass_instance.websocket() as ws:
+            issues = await ws.call("repairs/list_issues")
+            flows = await ws.call("config_entries/flow/progress")
+        assert not [f for f in flows if f["handler"] == DOMAIN]
+        assert f"web_access_moved_{entry_id}" in {
+            issue["issue_id"] for issue in issues["issues"]
+        }
+        async with hass_instance.api() as api:
+            await api.delete(f"/api/config/config_entries/entry/{entry_id}")
