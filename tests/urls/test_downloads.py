@@ -8,8 +8,9 @@ import xml.etree.ElementTree as ET
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.sangoma_phone.const import CONF_WEBHOOK_ID
 from custom_components.sangoma_phone.protocol import EVENTS, parse_query
-from custom_components.sangoma_phone.urls.views import url_list_path
+from custom_components.sangoma_phone.urls.views import link_fingerprint, url_list_path
 from homeassistant.components.http.auth import async_sign_path
 from homeassistant.core import HomeAssistant
 
@@ -70,7 +71,10 @@ async def test_provisioning_signed_path(
     refresh_token = hass.auth.async_validate_access_token(hass_access_token)
     assert refresh_token is not None
     signed = async_sign_path(
-        hass, PATH, timedelta(minutes=1), refresh_token_id=refresh_token.id
+        hass,
+        f"{PATH}?webhook={link_fingerprint(WEBHOOK_ID)}",
+        timedelta(minutes=1),
+        refresh_token_id=refresh_token.id,
     )
     client = await hass_client_no_auth()
     response = await client.get(signed)
@@ -160,7 +164,46 @@ async def test_text_url_list(
     token = hass.auth.async_validate_access_token(hass_access_token)
     assert token is not None
     signed = async_sign_path(
-        hass, url_list_path(ENTRY_ID), timedelta(minutes=1), refresh_token_id=token.id
+        hass,
+        f"{url_list_path(ENTRY_ID)}?webhook={link_fingerprint(WEBHOOK_ID)}",
+        timedelta(minutes=1),
+        refresh_token_id=token.id,
     )
     assert (await (await hass_client_no_auth()).get(signed)).status == 200
     assert (await client.get("/api/sangoma_phone/nope/urls.txt")).status == 404
+
+
+async def test_a_new_webhook_ends_the_old_links(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    hass_access_token: str,
+) -> None:
+    """A link signed before the webhook was regenerated serves nothing (it
+    would reveal the new address); a link made afterwards works."""
+    token = hass.auth.async_validate_access_token(hass_access_token)
+    assert token is not None
+
+    def link(path: str, webhook_id: str | None) -> str:
+        query = f"?webhook={link_fingerprint(webhook_id)}" if webhook_id else ""
+        return async_sign_path(
+            hass, f"{path}{query}", timedelta(minutes=1), refresh_token_id=token.id
+        )
+
+    paths = (PATH, url_list_path(ENTRY_ID))
+    old = [link(path, WEBHOOK_ID) for path in paths]
+    client = await hass_client_no_auth()
+    assert (await client.get(old[1])).status == HTTPStatus.OK
+    new_id = "f" * 32
+    hass.config_entries.async_update_entry(
+        init_integration, data={**init_integration.data, CONF_WEBHOOK_ID: new_id}
+    )
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    for signed in [*old, *(link(path, None) for path in paths)]:
+        response = await client.get(signed)
+        assert response.status == HTTPStatus.GONE
+        assert new_id not in await response.text()
+    response = await client.get(link(url_list_path(ENTRY_ID), new_id))
+    assert response.status == HTTPStatus.OK
+    assert new_id in await response.text()

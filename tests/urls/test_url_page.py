@@ -42,8 +42,10 @@ async def test_url_page_lists_every_url_grouped(
     assert urls.count("★ minimal set") == 9 == int(placeholders["minimal_count"])
     # Labels stay outside the blocks.
     assert "**Incoming Call** (P3707) ★ minimal set\n\n```\n" in urls
-    assert "urls.txt?authSig=" in placeholders["url_list_link"]
-    assert "provisioning.xml?authSig=" in placeholders["provisioning_link"]
+    assert "urls.txt?webhook=" in placeholders["url_list_link"]
+    assert "provisioning.xml?webhook=" in placeholders["provisioning_link"]
+    assert "authSig=" in placeholders["provisioning_link"]
+    assert WEBHOOK_ID not in placeholders["provisioning_link"]
 
 
 async def test_p3734_is_opt_in_everywhere(

@@ -24,7 +24,13 @@ from .groups import (
     group_entities,
     group_events,
 )
-from .views import provisioning_filename, provisioning_path, url_list_path
+from .views import (
+    LINK_WEBHOOK,
+    link_fingerprint,
+    provisioning_filename,
+    provisioning_path,
+    url_list_path,
+)
 
 MINIMAL_MARK = "★"
 
@@ -52,10 +58,12 @@ def grouped_urls(urls: Mapping[str, str], *, unverified: bool) -> str:
     return "\n\n".join(parts)
 
 
-def _link(hass: HomeAssistant, path: str, text: str) -> str:
+def _link(hass: HomeAssistant, path: str, webhook_id: str, text: str) -> str:
     # An HTML link with a target: the frontend would route a plain
     # same-origin markdown link inside the app instead of downloading it.
-    signed = async_sign_path(hass, path, PROVISIONING_LINK_VALIDITY)
+    # The signature covers the webhook's fingerprint: a new webhook ends it.
+    query = f"{LINK_WEBHOOK}={link_fingerprint(webhook_id)}"
+    signed = async_sign_path(hass, f"{path}?{query}", PROVISIONING_LINK_VALIDITY)
     return f'<a href="{html.escape(signed)}" target="_blank">{html.escape(text)}</a>'
 
 
@@ -86,10 +94,10 @@ def url_placeholders(
         entry = hass.config_entries.async_get_entry(entry_id)
         mac = entry.data.get(CONF_MAC) if entry is not None else None
         placeholders["provisioning_link"] = _link(
-            hass, provisioning_path(entry_id), provisioning_filename(mac)
+            hass, provisioning_path(entry_id), webhook_id, provisioning_filename(mac)
         )
         placeholders["url_list_link"] = _link(
-            hass, url_list_path(entry_id), "URL list (text)"
+            hass, url_list_path(entry_id), webhook_id, "URL list (text)"
         )
     return placeholders
 

@@ -1,18 +1,34 @@
-"""The downloads of a phone's URLs: the provisioning file and the text list."""
+"""The downloads of a phone's URLs: the provisioning file and the text list.
+
+A signed link (from the URL page) carries a fingerprint of the webhook id it
+was made for: once the webhook is regenerated, old links serve nothing.
+"""
 
 from collections.abc import Mapping
+import hashlib
+import hmac
 from http import HTTPStatus
+from typing import Final
 
 from aiohttp import web
 
+from homeassistant.components.http.auth import SIGN_QUERY_PARAM
 from homeassistant.components.http.decorators import require_admin
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
 from homeassistant.helpers.network import NoURLAvailableError
 
-from ..const import CONF_MAC, DOMAIN, PROVISIONING_URL, URL_LIST_URL
+from ..const import CONF_MAC, CONF_WEBHOOK_ID, DOMAIN, PROVISIONING_URL, URL_LIST_URL
 from ..protocol import provisioning_xml, url_list_text
 from . import phone_event_urls
+
+# The query parameter of a signed link that names its webhook (a fingerprint).
+LINK_WEBHOOK: Final = "webhook"
+
+
+def link_fingerprint(webhook_id: str) -> str:
+    """Return what a signed link carries of a webhook id (not the id itself)."""
+    return hashlib.sha256(webhook_id.encode()).hexdigest()[:16]
 
 
 def provisioning_path(entry_id: str) -> str:
@@ -54,6 +70,15 @@ class _PhoneUrlsView(HomeAssistantView):
         if entry.state is not ConfigEntryState.LOADED:
             return web.Response(
                 status=HTTPStatus.CONFLICT, text="This phone is not loaded\n"
+            )
+        if SIGN_QUERY_PARAM in request.query and not hmac.compare_digest(
+            request.query.get(LINK_WEBHOOK, ""),
+            link_fingerprint(entry.data[CONF_WEBHOOK_ID]),
+        ):
+            return web.Response(
+                status=HTTPStatus.GONE,
+                text="This link is out of date (the phone's webhook address "
+                "changed): open the phone's URL page again\n",
             )
         try:
             urls = phone_event_urls(hass, entry)
