@@ -5,6 +5,7 @@ validated (`ServiceValidationError`) for every targeted phone before anything
 is sent to any of them.
 """
 
+import asyncio
 from collections.abc import Callable, Coroutine
 from typing import Any, Final
 
@@ -13,7 +14,7 @@ import voluptuous as vol
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_DEVICE_ID
 from homeassistant.core import HomeAssistant, ServiceCall, callback
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 
 from .compat import device_entry_ids
@@ -119,9 +120,31 @@ def _action(call: ServiceCall) -> ClientAction:
 
 
 async def _async_send(call: ServiceCall) -> None:
+    """Send to every targeted phone at once; one that fails stops no other."""
     action = _action(call)
-    for web_access in _web_accesses(call.hass, call):
-        await web_access.async_run(action)
+    targets = _web_accesses(call.hass, call)
+    results = await asyncio.gather(
+        *(web_access.async_run(action) for web_access in targets),
+        return_exceptions=True,
+    )
+    failed: list[tuple[WebAccess, HomeAssistantError]] = []
+    for web_access, result in zip(targets, results, strict=True):
+        if isinstance(result, HomeAssistantError):
+            failed.append((web_access, result))
+        elif isinstance(result, BaseException):
+            raise result
+    if len(failed) == 1 and len(targets) == 1:
+        raise failed[0][1]
+    if failed:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="action_failed_for",
+            translation_placeholders={
+                "names": ", ".join(web_access.entry.title for web_access, _ in failed),
+                "done": str(len(targets) - len(failed)),
+                "count": str(len(targets)),
+            },
+        ) from failed[0][1]
 
 
 async def _async_reset_missed_calls(call: ServiceCall) -> None:

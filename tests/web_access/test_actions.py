@@ -5,7 +5,12 @@ from typing import Any
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.sangoma_phone.const import DOMAIN
+from custom_components.sangoma_phone.const import (
+    CONF_MAC,
+    CONF_WEB_ACCESS,
+    CONF_WEBHOOK_ID,
+    DOMAIN,
+)
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.components.switch import (
     DOMAIN as SWITCH_DOMAIN,
@@ -14,12 +19,20 @@ from homeassistant.components.switch import (
 )
 from homeassistant.const import ATTR_DEVICE_ID, ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 
 from ..conftest import phone_device
-from ..fake_phone import OLD_DIGEST, FakePhone
-from .conftest import DND_SWITCH, PROVISION, REBOOT, line, no_requests
+from ..fake_phone import OLD_DIGEST, Answer, FakePhone
+from .conftest import (
+    DND_SWITCH,
+    PASSWORD,
+    PROVISION,
+    REBOOT,
+    line,
+    no_requests,
+    web_access_data,
+)
 
 pytestmark = pytest.mark.usefixtures("init_integration")
 
@@ -140,3 +153,42 @@ async def test_not_a_phone(hass: HomeAssistant, fake_phone: FakePhone) -> None:
         )
     assert err.value.translation_key == "not_a_phone"
     assert await no_requests(hass, fake_phone)
+
+
+async def test_one_failing_phone_stops_no_other(
+    hass: HomeAssistant, fake_phone: FakePhone, init_integration: MockConfigEntry
+) -> None:
+    """An action for several phones reaches every phone; the error names the
+    ones that failed."""
+    async with FakePhone(auth=fake_phone.auth, password=PASSWORD) as other_phone:
+        other_phone.answer = Answer.HANG
+        other = MockConfigEntry(
+            domain=DOMAIN,
+            title="Hall phone",
+            unique_id="001fc1000002",
+            data={
+                CONF_WEBHOOK_ID: "1" * 32,
+                CONF_MAC: "001fc1000002",
+                CONF_WEB_ACCESS: web_access_data(other_phone),
+            },
+        )
+        other.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(other.entry_id)
+        await hass.async_block_till_done()
+        registry = dr.async_get(hass)
+        devices = [
+            device.id
+            for entry in (other, init_integration)  # the failing one first
+            for device in dr.async_entries_for_config_entry(registry, entry.entry_id)
+        ]
+        with pytest.raises(HomeAssistantError) as err:
+            await hass.services.async_call(
+                DOMAIN, "hang_up", {ATTR_DEVICE_ID: devices}, blocking=True
+            )
+        assert err.value.translation_key == "action_failed_for"
+        assert err.value.translation_placeholders == {
+            "names": "Hall phone",
+            "done": "1",
+            "count": "2",
+        }
+        assert fake_phone.actions == [line("/Phone_ActionURL&Command=2")]
