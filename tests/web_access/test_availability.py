@@ -33,7 +33,7 @@ from homeassistant.util import dt as dt_util
 
 from ..conftest import ENTRY_ID, MAC, SendRequest, phone_device
 from ..fake_phone import Answer, FakePhone
-from .conftest import DND_SWITCH, PASSWORD, REBOOT
+from .conftest import DND_SWITCH, PASSWORD, REBOOT, line
 
 
 async def press_reboot(hass: HomeAssistant) -> None:
@@ -326,3 +326,27 @@ async def test_a_request_under_way_at_unload_changes_nothing_after(
     await hass.async_block_till_done()
     assert len(fake_phone.received) == sent
     assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+
+
+async def test_one_probe_at_a_time(
+    hass: HomeAssistant, init_integration: MockConfigEntry, fake_phone: FakePhone
+) -> None:
+    """While the web access is unreachable, a whole call's requests start one
+    probe, not one each."""
+    fake_phone.answer = Answer.HANG
+    with pytest.raises(HomeAssistantError):
+        await press_reboot(hass)
+    phone = init_integration.runtime_data.phone
+    for event in (
+        "incoming_call",
+        "idle_to_busy",
+        "established",
+        "terminated",
+        "on_hook",
+        "busy_to_idle",
+        "registered",
+    ):
+        phone.async_handle_request(f"event={event}&mac={MAC}", "127.0.0.1")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    probes = [r for r in fake_phone.received if r.line == line("/Phone_ActionURL")]
+    assert len(probes) == 1

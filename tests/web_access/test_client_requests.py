@@ -333,3 +333,20 @@ async def test_no_secrets_in_logs(
         assert secret not in logged
     assert "@127.0.0.1" not in logged
     assert PASSWORD not in repr(control.settings)
+
+
+async def test_the_wait_counts_against_the_deadline(
+    hass: HomeAssistant, phone: FakePhone
+) -> None:
+    """A request queued behind one the phone does not answer fails within its
+    own deadline, without reaching the phone."""
+    control = client(hass, phone, timeout=FAST)
+    phone.answer = Answer.HANG
+    first = asyncio.create_task(control.async_probe())
+    await phone.wait_for_requests(1)
+    control.timeout = FAST / 4  # ends while the first request still waits
+    with pytest.raises(CannotConnect):
+        await control.async_send_key(Key.OK)
+    with pytest.raises(CannotConnect):
+        await first
+    assert phone.request_lines == [line("/Phone_ActionURL")]

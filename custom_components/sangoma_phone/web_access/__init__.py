@@ -5,6 +5,7 @@ reauthentication, and availability (only the web access entities become
 unavailable, and the probe retries). Rules: docs/web-access.md.
 """
 
+import asyncio
 from collections.abc import Awaitable, Callable
 import contextlib
 from datetime import datetime, timedelta
@@ -76,6 +77,7 @@ class WebAccess:
         self._client: WebAccessClient | None = None
         self._retry: CALLBACK_TYPE | None = None
         self._stopped = False  # unloaded: a late answer changes nothing
+        self._probe: asyncio.Task[None] | None = None  # at most one at a time
 
     def client(self) -> WebAccessClient:
         """Return the client for the current settings (a new one when they change)."""
@@ -128,8 +130,10 @@ class WebAccess:
 
     @callback
     def _async_start_probe(self, now: datetime | None = None) -> None:
-        """Probe in the entry's name: an unload ends a probe under way."""
-        self.entry.async_create_background_task(
+        """Probe in the entry's name (an unload ends it); one at a time."""
+        if self._probe is not None and not self._probe.done():
+            return
+        self._probe = self.entry.async_create_background_task(
             self.hass,
             self._async_retry(),
             f"{DOMAIN} web access probe {self.entry.entry_id}",

@@ -185,23 +185,21 @@ class WebAccessClient:
             self._hass, verify_ssl=settings.verify_ssl or not settings.https
         )
         where = f"{url.host}:{settings.effective_port}"
-        async with self._lock:
-            try:
-                async with asyncio.timeout(self.timeout):
-                    status = await self._async_exchange(session, url)
-            except TimeoutError as err:
-                _LOGGER.debug("Phone %s did not answer %s in time", where, target)
-                raise CannotConnect(f"no answer within {self.timeout:g} s") from err
-            except aiohttp.ClientConnectionError as err:
-                _LOGGER.debug("Phone %s unreachable: %s", where, type(err).__name__)
-                raise CannotConnect(
-                    f"cannot reach the phone ({type(err).__name__})"
-                ) from err
-            except aiohttp.ClientError as err:
-                _LOGGER.debug("Phone %s answered oddly: %s", where, type(err).__name__)
-                raise UnexpectedAnswer(
-                    f"unreadable answer ({type(err).__name__})"
-                ) from err
+        # The deadline covers the wait for the request before it, too.
+        try:
+            async with asyncio.timeout(self.timeout), self._lock:
+                status = await self._async_exchange(session, url)
+        except TimeoutError as err:
+            _LOGGER.debug("Phone %s did not answer %s in time", where, target)
+            raise CannotConnect(f"no answer within {self.timeout:g} s") from err
+        except aiohttp.ClientConnectionError as err:
+            _LOGGER.debug("Phone %s unreachable: %s", where, type(err).__name__)
+            raise CannotConnect(
+                f"cannot reach the phone ({type(err).__name__})"
+            ) from err
+        except aiohttp.ClientError as err:
+            _LOGGER.debug("Phone %s answered oddly: %s", where, type(err).__name__)
+            raise UnexpectedAnswer(f"unreadable answer ({type(err).__name__})") from err
         _LOGGER.debug("Phone %s answered %s to %s", where, status, target)
         if status in (401, 403):
             raise InvalidAuth(f"the phone rejected the credentials (HTTP {status})")
