@@ -10,6 +10,7 @@ from custom_components.sangoma_phone.protocol.ratelimit import (
     Verdict,
     burst_for,
 )
+from tools.sangoma_sim.scenarios import SCENARIOS
 
 
 def test_burst_then_rate() -> None:
@@ -35,12 +36,12 @@ def test_burst_then_rate() -> None:
 
 def test_refills_to_burst_only_and_ignores_time_going_back() -> None:
     """Idle time refills up to the burst; a clock going back gives nothing."""
-    bucket = TokenBucket(rate=10)
-    assert bucket.burst == 40
-    for _ in range(40):
+    bucket = TokenBucket(rate=100)
+    assert bucket.burst == 400
+    for _ in range(400):
         assert bucket.take(0.0).accepted
     assert not bucket.take(-50.0).accepted  # clock went back: no tokens
-    assert [bucket.take(1000.0).accepted for _ in range(41)].count(True) == 40
+    assert [bucket.take(1000.0).accepted for _ in range(401)].count(True) == 400
 
 
 def test_verdicts() -> None:
@@ -93,3 +94,15 @@ def test_never_more_than_burst_plus_rate(rate: int, gaps: list[float]) -> None:
         assert flooding == bucket.flooding
         assert 0 <= bucket.tokens <= bucket.burst
     assert accepted <= bucket.burst + rate * now + 1e-6
+
+
+def test_a_phone_s_own_bursts_pass_a_flood_does_not() -> None:
+    """With the defaults, every simulator scenario back to back passes at
+    once; a flood of 200 requests a second is refused within its first second."""
+    requests = sum(len(scenario.steps) for scenario in SCENARIOS.values())
+    bucket = TokenBucket()
+    assert all(bucket.take(0.0).accepted for _ in range(requests))
+    flood = TokenBucket()
+    verdicts = [flood.take(i / 200) for i in range(400)]  # two seconds
+    assert sum(not v.accepted for v in verdicts[:200]) > 0
+    assert sum(v.accepted for v in verdicts[200:]) <= 200 * DEFAULT_RATE / 100
