@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 
+from homeassistant.config_entries import SOURCE_IGNORE
 from homeassistant.const import (
     EVENT_CORE_CONFIG_UPDATE,
     EVENT_HOMEASSISTANT_STOP,
@@ -119,6 +120,10 @@ async def async_remove_entry(
         moved_issue_id,
     ):
         ir.async_delete_issue(hass, DOMAIN, issue_id(entry.entry_id))
-    if not hass.config_entries.async_entries(DOMAIN):
+    if not [
+        other
+        for other in hass.config_entries.async_entries(DOMAIN)
+        if other.source != SOURCE_IGNORE  # an ignored discovery is no phone
+    ]:
         await async_remove_listener_settings(hass)
         ir.async_delete_issue(hass, DOMAIN, NO_LOCAL_URL)

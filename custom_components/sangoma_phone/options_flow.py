@@ -177,7 +177,10 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """The listener's settings (all phones), and whether this phone uses it."""
-        listener = self.hass.data[DATA_LISTENER]
+        if (listener := self.hass.data.get(DATA_LISTENER)) is None:
+            # Every phone is disabled: the integration (and its listener) is
+            # not set up, so there is nothing to configure yet.
+            return self.async_abort(reason="listener_not_loaded")
         errors: dict[str, str] = {}
         placeholders = {
             "used_by": ", ".join(self._phones_on_listener()) or NOTHING,

@@ -18,12 +18,18 @@ from custom_components.sangoma_phone.listener import (
     port_is_free,
 )
 from custom_components.sangoma_phone.urls import phone_event_urls
-from homeassistant.config_entries import ConfigEntryState
+from homeassistant.config_entries import (
+    SOURCE_IGNORE,
+    ConfigEntryDisabler,
+    ConfigEntryState,
+)
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP, STATE_ON
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
 
 from ..conftest import WEBHOOK_ID
+from ..flow_helpers import open_options_step
 from .conftest import (
     DND,
     PATH,
@@ -214,3 +220,33 @@ async def test_removed_without_setup_deletes_settings(
     await hass.config_entries.async_remove(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     assert LISTENER_STORAGE_KEY not in hass_storage
+
+
+async def test_an_ignored_discovery_keeps_no_settings(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """An ignored discovery is no phone: removing the last real phone still
+    deletes the listener's settings (the next phone starts closed)."""
+    hass_storage[LISTENER_STORAGE_KEY] = storage(True, 8124)
+    ignored = MockConfigEntry(
+        domain=DOMAIN, source=SOURCE_IGNORE, unique_id="001fc1000009"
+    )
+    ignored.add_to_hass(hass)
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_remove(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert LISTENER_STORAGE_KEY not in hass_storage
+
+
+async def test_listener_step_while_every_phone_is_disabled(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """With every phone disabled nothing is set up: the listener's step says
+    so instead of failing."""
+    mock_config_entry.disabled_by = ConfigEntryDisabler.USER
+    mock_config_entry.add_to_hass(hass)
+    result = await open_options_step(hass, mock_config_entry.entry_id, "listener")
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "listener_not_loaded"
