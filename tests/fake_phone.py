@@ -97,6 +97,7 @@ class FakePhone:
         self.password = password
         self.answer = Answer.OK
         self.error_status = 500
+        self.stale = False  # call every Digest nonce stale, even a fresh one
         self.gate: asyncio.Event | None = None  # authenticated requests wait on it
         self.received: list[Received] = []
         self.in_flight = 0
@@ -238,8 +239,12 @@ class FakePhone:
         if self.answer is Answer.HANG:
             await self._released.wait()
             return web.Response(status=503)
+        if self.stale and self.auth == "digest":
+            authenticated = False
         if not authenticated:
             challenges = [self._challenge()]
+            if self.stale and self.auth == "digest":
+                challenges = [f"{challenges[0]}, stale=true"]
             if self.offer_basic and self.auth == "digest":
                 challenges.insert(0, f'Basic realm="{REALM}"')
             return web.Response(

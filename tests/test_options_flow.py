@@ -25,7 +25,7 @@ async def test_options_show_urls(
     placeholders = result["description_placeholders"]
     assert placeholders["base_url"] == f"{LOCAL_URL}/api/webhook/{WEBHOOK_ID}"
     assert placeholders["provisioning_link"].startswith(
-        f'<a href="/api/sangoma_phone/{init_integration.entry_id}/provisioning.xml?authSig='
+        f'<a href="/api/sangoma_phone/{init_integration.entry_id}/provisioning.xml?webhook='
     )
     assert placeholders["provisioning_link"].endswith(
         f'" target="_blank">cfg{MAC}.xml</a>'

@@ -235,6 +235,7 @@ async def test_dnd_switch_on_the_device_page(
                     "port": fake_phone.port,
                     "username": "admin",
                     "password": FAKE_PASSWORD,
+                    "allow_basic": True,  # this phone offers nothing else
                 },
             )
             # The URLs are shown before the phone is added.

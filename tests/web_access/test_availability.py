@@ -350,3 +350,19 @@ async def test_one_probe_at_a_time(
     await hass.async_block_till_done(wait_background_tasks=True)
     probes = [r for r in fake_phone.received if r.line == line("/Phone_ActionURL")]
     assert len(probes) == 1
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_403_is_not_a_wrong_password(
+    hass: HomeAssistant, fake_phone: FakePhone
+) -> None:
+    """A phone refusing Home Assistant's address (403) says so, names
+    host:port, and opens no reauthentication."""
+    fake_phone.answer = Answer.ERROR
+    fake_phone.error_status = 403
+    with pytest.raises(HomeAssistantError) as err:
+        await press_reboot(hass)
+    assert err.value.translation_key == "forbidden"
+    assert err.value.translation_placeholders["host"] == f"127.0.0.1:{fake_phone.port}"
+    await hass.async_block_till_done()
+    assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)

@@ -1,12 +1,25 @@
 """Where the web access client connects: URLs, hosts, nothing listening, TLS."""
 
+import asyncio
+from datetime import UTC, datetime, timedelta
+import ipaddress
+from pathlib import Path
 import socket
+import ssl
+import threading
 
+from aiohttp import web
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 import pytest
 
 from custom_components.sangoma_phone.web_access.client import (
     CannotConnect,
+    CertificateNotTrusted,
     ClientSettings,
+    TlsError,
     WebAccessClient,
     phone_url,
 )
@@ -32,8 +45,9 @@ async def test_https_to_a_plain_http_phone(hass: HomeAssistant) -> None:
         settings = ClientSettings(
             host=HOST, port=phone.port, https=True, verify_ssl=False
         )
-        with pytest.raises(CannotConnect):
+        with pytest.raises(TlsError) as err:
             await WebAccessClient(hass, settings).async_probe()
+        assert not isinstance(err.value, CannotConnect)  # reachable: a setting
         assert phone.received == []  # the TLS hello is no HTTP request
 
 
@@ -60,3 +74,86 @@ def test_phone_url(settings: ClientSettings, url: str) -> None:
     assert built.raw_path_qs == "/Phone_ActionURL&key=OK"
     assert built.user is None
     assert built.password is None
+
+
+def _self_signed(directory: Path) -> ssl.SSLContext:
+    """Return a server context with a fresh self-signed certificate for 127.0.0.1."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "phone")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(HOST))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    (directory / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (directory / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(directory / "cert.pem", directory / "key.pem")
+    return context
+
+
+class _TlsPhone:
+    """An HTTPS web server on its own thread and event loop (a failed handshake
+    there is the server's business, not Home Assistant's loop's)."""
+
+    def __init__(self, context: ssl.SSLContext) -> None:
+        self._context = context
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self.port = 0
+
+    async def _start(self) -> web.AppRunner:
+        async def ok(request: web.Request) -> web.Response:
+            return web.Response(text="OK")
+
+        app = web.Application()
+        app.router.add_get("/{tail:.*}", ok)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        await web.TCPSite(runner, HOST, 0, ssl_context=self._context).start()
+        self.port = runner.addresses[0][1]
+        return runner
+
+    def __enter__(self) -> _TlsPhone:
+        self._thread.start()
+        self._runner = asyncio.run_coroutine_threadsafe(
+            self._start(), self._loop
+        ).result(10)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+        self._loop.close()
+
+
+async def test_a_self_signed_phone(hass: HomeAssistant, tmp_path: Path) -> None:
+    """An untrusted certificate is named as such (not "cannot connect"); with
+    Verify the phone's certificate off, the same phone answers."""
+    with _TlsPhone(_self_signed(tmp_path)) as phone:
+        verified = ClientSettings(
+            host=HOST, port=phone.port, https=True, verify_ssl=True
+        )
+        with pytest.raises(CertificateNotTrusted):
+            await WebAccessClient(hass, verified).async_probe()
+        trusted = ClientSettings(
+            host=HOST, port=phone.port, https=True, verify_ssl=False
+        )
+        await WebAccessClient(hass, trusted).async_probe()

@@ -21,8 +21,10 @@ from custom_components.sangoma_phone.web_access.client import (
     BasicRefused,
     CannotConnect,
     ClientSettings,
+    Forbidden,
     InvalidAuth,
     PhoneRefused,
+    StaleNonce,
     UnexpectedAnswer,
     WebAccessClient,
 )
@@ -162,7 +164,7 @@ async def test_401_after_setup(hass: HomeAssistant, phone: FakePhone) -> None:
     [
         (500, PhoneRefused),
         (404, PhoneRefused),
-        (403, InvalidAuth),
+        (403, Forbidden),
         (302, UnexpectedAnswer),
     ],
 )
@@ -350,3 +352,14 @@ async def test_the_wait_counts_against_the_deadline(
     with pytest.raises(CannotConnect):
         await first
     assert phone.request_lines == [line("/Phone_ActionURL")]
+
+
+async def test_fresh_nonces_called_stale_are_no_wrong_password(
+    hass: HomeAssistant,
+) -> None:
+    """A phone that calls every nonce stale has not rejected the password."""
+    async with FakePhone(auth="digest", password=PASSWORD) as phone:
+        phone.stale = True
+        with pytest.raises(StaleNonce) as err:
+            await client(hass, phone).async_probe()
+        assert not isinstance(err.value, InvalidAuth)

@@ -29,8 +29,11 @@ from ..protocol import ParsedRequest
 from .client import (
     BasicRefused,
     CannotConnect,
+    CertificateNotTrusted,
+    Forbidden,
     InvalidAuth,
     PhoneRefused,
+    TlsError,
     WebAccessClient,
     WebAccessError,
 )
@@ -58,6 +61,12 @@ def error_key(err: WebAccessError) -> str:
         return "phone_refused"
     if isinstance(err, BasicRefused):
         return "basic_refused"
+    if isinstance(err, Forbidden):
+        return "forbidden"
+    if isinstance(err, CertificateNotTrusted):
+        return "certificate_not_trusted"
+    if isinstance(err, TlsError):
+        return "tls_error"
     return "unexpected_answer"
 
 
@@ -167,9 +176,10 @@ class WebAccess:
         async_remember_scheme(self.hass, self.entry, client.auth_scheme)
 
     def _placeholders(self, err: WebAccessError) -> dict[str, str]:
+        settings = self.client().settings
         placeholders = {
             "name": self.entry.title,
-            "host": self.client().settings.host,
+            "host": f"{settings.host}:{settings.effective_port}",
         }
         if isinstance(err, PhoneRefused):
             placeholders["status"] = str(err.status)

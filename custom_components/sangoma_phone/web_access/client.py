@@ -68,7 +68,19 @@ class CannotConnect(WebAccessError):
 
 
 class InvalidAuth(WebAccessError):
-    """The phone rejected the credentials (401 or 403)."""
+    """The phone rejected the credentials (401)."""
+
+
+class Forbidden(WebAccessError):
+    """The phone refused Home Assistant itself (403): its allow list, say."""
+
+
+class TlsError(WebAccessError):
+    """HTTPS did not work out with the phone (HTTPS against a plain port, ...)."""
+
+
+class CertificateNotTrusted(TlsError):
+    """The phone's HTTPS certificate is not trusted (usually self-signed)."""
 
 
 class BasicRefused(WebAccessError):
@@ -90,6 +102,10 @@ class PhoneRefused(WebAccessError):
 
 class UnexpectedAnswer(WebAccessError):
     """The phone answered something that is not a plain success or error."""
+
+
+class StaleNonce(UnexpectedAnswer):
+    """The phone keeps calling fresh Digest nonces stale: not the credentials."""
 
 
 def _scheme_of(header: str | None) -> AuthScheme | None:
@@ -192,6 +208,14 @@ class WebAccessClient:
         except TimeoutError as err:
             _LOGGER.debug("Phone %s did not answer %s in time", where, target)
             raise CannotConnect(f"no answer within {self.timeout:g} s") from err
+        except aiohttp.ClientConnectorCertificateError as err:
+            _LOGGER.debug("Phone %s: certificate not trusted", where)
+            raise CertificateNotTrusted(
+                "the phone's certificate is not trusted"
+            ) from err
+        except aiohttp.ClientSSLError as err:
+            _LOGGER.debug("Phone %s: HTTPS failed: %s", where, type(err).__name__)
+            raise TlsError(f"HTTPS failed ({type(err).__name__})") from err
         except aiohttp.ClientConnectionError as err:
             _LOGGER.debug("Phone %s unreachable: %s", where, type(err).__name__)
             raise CannotConnect(
@@ -199,10 +223,13 @@ class WebAccessClient:
             ) from err
         except aiohttp.ClientError as err:
             _LOGGER.debug("Phone %s answered oddly: %s", where, type(err).__name__)
+            self._digest = None  # a challenge it cannot answer must not stick
             raise UnexpectedAnswer(f"unreadable answer ({type(err).__name__})") from err
         _LOGGER.debug("Phone %s answered %s to %s", where, status, target)
-        if status in (401, 403):
-            raise InvalidAuth(f"the phone rejected the credentials (HTTP {status})")
+        if status == 401:
+            raise InvalidAuth("the phone rejected the credentials (HTTP 401)")
+        if status == 403:
+            raise Forbidden("the phone refused Home Assistant (HTTP 403)")
         if 300 <= status < 400:
             raise UnexpectedAnswer(f"the phone redirected (HTTP {status})")
         if not 200 <= status < 300:
@@ -218,15 +245,19 @@ class WebAccessClient:
             ) as response:
                 status = response.status
                 sent = _scheme_of(response.request_info.headers.get(hdrs.AUTHORIZATION))
-                offered = {
-                    _scheme_of(challenge)
-                    for challenge in response.headers.getall(hdrs.WWW_AUTHENTICATE, ())
-                }
+                challenges = response.headers.getall(hdrs.WWW_AUTHENTICATE, ())
+                offered = {_scheme_of(challenge) for challenge in challenges}
             if status != 401:
                 self._scheme = sent or self._scheme
                 return status
             if sent in offered:
                 self._scheme = sent
+                if sent is AuthScheme.DIGEST and any(
+                    "stale=true" in challenge.replace(" ", "").replace('"', "").lower()
+                    for challenge in challenges
+                ):
+                    self._digest = None  # start over with a fresh nonce next time
+                    raise StaleNonce("the phone called a fresh nonce stale")
                 return status  # credentials tried and rejected
             if AuthScheme.DIGEST in offered and sent is not AuthScheme.DIGEST:
                 self._scheme = AuthScheme.DIGEST  # preferred whenever offered

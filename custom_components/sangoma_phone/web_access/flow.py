@@ -43,6 +43,9 @@ _ERROR_FIELD: Final = {
     "cannot_connect": CONF_HOST,
     "invalid_auth": CONF_PASSWORD,
     "basic_refused": CONF_ALLOW_BASIC,
+    "forbidden": "base",
+    "tls_error": CONF_HTTPS,
+    "certificate_not_trusted": CONF_VERIFY_SSL,
 }
 _PASSWORD: Final = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 
