@@ -18,6 +18,7 @@ from custom_components.sangoma_phone.const import (
     DOMAIN,
     EVENT_PHONE,
 )
+from custom_components.sangoma_phone.gate import source_in_networks
 from homeassistant.config_entries import SOURCE_IGNORE
 from homeassistant.const import STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
@@ -266,3 +267,24 @@ async def test_mac_learned_despite_ignored_discovery(
     assert entry.unique_id == "001fc1000005"
     assert hass.config_entries.async_get_entry(ignored.entry_id) is None
     assert hass.states.get("binary_sensor.hall_do_not_disturb").state == STATE_ON
+
+
+@pytest.mark.parametrize(
+    ("source", "networks", "allowed"),
+    [
+        ("192.168.1.5", ["::/0"], True),  # every address
+        ("192.168.1.5", ["::ffff:0:0/96"], True),  # every IPv4 address
+        ("192.168.1.5", ["2001:db8::/32"], False),
+        ("::ffff:192.168.1.5", ["192.168.1.0/24"], True),  # a dual-stack socket
+        ("2001:db8::5", ["192.168.1.0/24"], False),
+        ("2001:db8::5", ["2001:db8::/32"], True),
+        ("192.168.2.5", ["192.168.1.0/24"], False),
+        (None, ["::/0"], False),
+        ("not an address", ["::/0"], False),
+    ],
+)
+def test_source_in_networks(
+    source: str | None, networks: list[str], allowed: bool
+) -> None:
+    """IPv4 phones match the IPv6 networks that hold their mapped form."""
+    assert source_in_networks(source, networks) is allowed

@@ -68,6 +68,15 @@ async def test_options_settings(
         result["flow_id"],
         {
             CONF_LOCAL_ONLY: False,
+            CONF_ALLOWED_NETWORKS: [f"10.0.{i}.0/24" for i in range(65)],
+        },
+    )
+    assert result["errors"] == {CONF_ALLOWED_NETWORKS: "too_many_networks"}
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            CONF_LOCAL_ONLY: False,
             CONF_ALLOWED_NETWORKS: ["192.168.1.7/24", " ", "10.0.0.5"],
         },
     )

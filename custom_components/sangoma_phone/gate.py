@@ -7,8 +7,10 @@ each transport maps a refusal to its status. Rules: docs/requests.md.
 
 from collections import Counter
 from collections.abc import Callable, Mapping
+import contextlib
 from dataclasses import dataclass
 from enum import StrEnum
+import functools
 from http import HTTPStatus
 import ipaddress
 from time import monotonic
@@ -38,6 +40,10 @@ from .identity import (
 from .protocol import ParsedRequest, format_mac
 from .protocol.ratelimit import DEFAULT_RATE, TokenBucket, Verdict
 
+type IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+type IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+MAX_NETWORKS: Final = 64  # allowed networks a phone may have
 MAC_MISMATCH_REPAIR_AFTER: Final = 3
 MAX_FOREIGN_MACS: Final = 16  # other phones' MACs counted for that repair
 
@@ -90,14 +96,35 @@ def is_local_source(source: str | None, *, cloud: bool = False) -> bool:
     return network_util.is_local(address)
 
 
+@functools.lru_cache(maxsize=64)
+def _parsed(networks: tuple[str, ...]) -> tuple[IPNetwork, ...]:
+    """Return the networks parsed once (the options change rarely)."""
+    parsed: list[IPNetwork] = []
+    for network in networks[:MAX_NETWORKS]:
+        with contextlib.suppress(ValueError):  # the options flow checked them
+            parsed.append(ipaddress.ip_network(network, strict=False))
+    return tuple(parsed)
+
+
 def source_in_networks(source: str | None, networks: list[str]) -> bool:
-    """Return whether a source address is in one of the networks."""
+    """Return whether a source address is in one of the networks.
+
+    An IPv4 address also matches the IPv6 networks that hold its IPv4-mapped
+    form (``::/0`` allows every address, ``::ffff:0:0/96`` every IPv4 one).
+    """
     try:
         address = ipaddress.ip_address(source or "")
     except ValueError:
         return False
+    forms: list[IPAddress] = [address]
+    if isinstance(address, ipaddress.IPv4Address):
+        forms.append(ipaddress.IPv6Address(f"::ffff:{address}"))
+    elif address.ipv4_mapped is not None:
+        forms.append(address.ipv4_mapped)
     return any(
-        address in ipaddress.ip_network(network, strict=False) for network in networks
+        form.version == network.version and form in network
+        for network in _parsed(tuple(networks))
+        for form in forms
     )
 
 

@@ -36,6 +36,7 @@ from .const import (
     DOMAIN,
     NOTHING,
 )
+from .gate import MAX_NETWORKS
 from .listener import DATA_LISTENER, ListenerSettings
 from .models import SangomaPhoneConfigEntry
 from .protocol.ratelimit import DEFAULT_RATE, MAX_RATE, MIN_RATE
@@ -87,7 +88,11 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
         options = self.config_entry.options
         if user_input is not None:
             networks: list[str] = []
-            for network in user_input.get(CONF_ALLOWED_NETWORKS) or []:
+            given = user_input.get(CONF_ALLOWED_NETWORKS) or []
+            if len(given) > MAX_NETWORKS:
+                errors[CONF_ALLOWED_NETWORKS] = "too_many_networks"
+                given = []
+            for network in given:
                 if not (network := network.strip()):
                     continue
                 try:

@@ -36,13 +36,23 @@ ATTR_NUMBER: Final = "number"
 ATTR_ACCOUNT: Final = "account"
 ATTR_KEY: Final = "key"
 
+
+def _whole_number(value: Any) -> int:
+    """Return a whole number given as such or as digits; 1.9 or true are none."""
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise vol.Invalid(f"expected a whole number, got {value!r}")
+
+
 _TARGET: Final = {vol.Required(ATTR_DEVICE_ID): vol.All(cv.ensure_list, [cv.string])}
 SCHEMAS: Final = {
     SERVICE_DIAL: vol.Schema(
         {
             **_TARGET,
             vol.Required(ATTR_NUMBER): cv.string,
-            vol.Optional(ATTR_ACCOUNT): vol.Coerce(int),
+            vol.Optional(ATTR_ACCOUNT): _whole_number,
         }
     ),
     SERVICE_HANG_UP: vol.Schema(_TARGET),

@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+import voluptuous as vol
 
 from custom_components.sangoma_phone.const import (
     CONF_MAC,
@@ -192,3 +193,18 @@ async def test_one_failing_phone_stops_no_other(
             "count": "2",
         }
         assert fake_phone.actions == [line("/Phone_ActionURL&Command=2")]
+
+
+@pytest.mark.parametrize("account", [1.9, True, "1.0", -1, 17])
+async def test_an_account_is_a_whole_number(
+    hass: HomeAssistant, fake_phone: FakePhone, account: Any
+) -> None:
+    """1.9 or true is no account: refused, nothing is sent."""
+    with pytest.raises((vol.Invalid, ServiceValidationError)):
+        await hass.services.async_call(
+            DOMAIN,
+            "dial",
+            {ATTR_DEVICE_ID: device_id(hass), "number": "4003", "account": account},
+            blocking=True,
+        )
+    assert await no_requests(hass, fake_phone)
