@@ -128,6 +128,32 @@ def source_in_networks(source: str | None, networks: list[str]) -> bool:
     )
 
 
+def same_address(source: str | None, ip: str) -> bool:
+    """Return whether a request's sender is the address it reports."""
+    try:
+        sender = ipaddress.ip_address(source or "")
+        reported = ipaddress.ip_address(ip)
+    except ValueError:
+        return False
+    if isinstance(sender, ipaddress.IPv6Address) and sender.ipv4_mapped:
+        sender = sender.ipv4_mapped
+    return sender == reported
+
+
+def proves_address(
+    entry: ConfigEntry, request: ParsedRequest, source: str | None
+) -> bool:
+    """Return whether a request proves the phone's address: it carries the
+    pinned MAC and comes from the address it reports."""
+    mac, ip = request.variables.mac, request.variables.ip
+    return (
+        ip is not None
+        and mac is not None
+        and mac == pinned_mac(entry)
+        and same_address(source, ip)
+    )
+
+
 class PhoneGate:
     """Decide which requests may change one phone."""
 

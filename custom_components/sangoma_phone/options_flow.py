@@ -245,7 +245,8 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
         entry: SangomaPhoneConfigEntry = self.config_entry
         current = stored_settings(entry)
         data = getattr(entry, "runtime_data", None)  # None while not loaded
-        phone_ip = data.phone.state.ip if data is not None else None
+        # Only an address the phone proved is offered (a request can report any).
+        phone_ip = data.phone.proven_ip if data is not None else None
         errors: dict[str, str] = {}
         if user_input is not None:
             settings: dict[str, Any] | None = None

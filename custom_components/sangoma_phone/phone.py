@@ -24,7 +24,7 @@ from .const import (
     STORAGE_VERSION,
 )
 from .counters import RequestCounters
-from .gate import HTTP_STATUS, PhoneGate, Refusal, Rejection
+from .gate import HTTP_STATUS, PhoneGate, Refusal, Rejection, proves_address
 from .identity import async_update_device, device_details
 from .models import PhoneUpdate, UpdateListener
 from .protocol import (
@@ -113,6 +113,7 @@ class SangomaPhone:
         self._by_field: dict[str, dict[int, UpdateListener]] = {}
         self._every: dict[int, UpdateListener] = {}
         self._subscriptions = 0
+        self.proven_ip: str | None = None
         self._closed = False  # unloaded: its state is saved, it takes nothing
 
     @property
@@ -231,6 +232,10 @@ class SangomaPhone:
     def _accept(self, request: ParsedRequest, source: str | None) -> None:
         before = device_details(self.state)
         changed = self.machine.apply(request, dt_util.utcnow())
+        if proves_address(self.entry, request, source):
+            # The address the phone proved (not just reported): what a form
+            # may offer as its web access host.
+            self.proven_ip = request.variables.ip
         self.counters.count_event(request.event.key)
         if device_details(self.state) != before:
             async_update_device(self.hass, self.device_id, self.state)

@@ -216,3 +216,39 @@ async def test_reauth_without_web_access(
     hass.config_entries.async_update_entry(init_integration, data=data)
     result = await init_integration.start_reauth_flow(hass)
     assert result["reason"] == "web_access_not_configured"
+
+
+async def test_the_form_offers_only_a_proven_address(
+    hass: HomeAssistant, init_integration: MockConfigEntry, fake_phone: FakePhone
+) -> None:
+    """An address reported without proof (no MAC, or not sent from there) is
+    never offered as the host; the phone's own report is."""
+    data = {k: v for k, v in init_integration.data.items() if k != CONF_WEB_ACCESS}
+    hass.config_entries.async_update_entry(init_integration, data=data)
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    phone = init_integration.runtime_data.phone
+    phone.async_handle_request("event=registered&ip=127.0.0.5", "127.0.0.6")
+    phone.async_handle_request(f"event=registered&mac={MAC}&ip=127.0.0.5", "127.0.0.6")
+    result = await open_options_step(hass, init_integration.entry_id, "web_access")
+    assert suggested(result)[CONF_HOST] == ""
+    assert result["description_placeholders"]["phone_ip"] == "—"
+    phone.async_handle_request(f"event=registered&mac={MAC}&ip={HOST}", HOST)
+    result = await open_options_step(hass, init_integration.entry_id, "web_access")
+    assert suggested(result)[CONF_HOST] == HOST
+
+
+async def test_resaving_keeps_digest(
+    hass: HomeAssistant, init_integration: MockConfigEntry, fake_phone: FakePhone
+) -> None:
+    """Digest that worked is kept when the form is saved again with Allow
+    Basic ticked: nothing can bring Basic back for this host."""
+    if fake_phone.auth != "digest":
+        pytest.skip("a Digest phone")
+    result = await open_options_step(hass, init_integration.entry_id, "web_access")
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**form(fake_phone), "allow_basic": True, "enabled": True}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert init_integration.data[CONF_WEB_ACCESS]["auth"] == "digest"

@@ -22,7 +22,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.signal_type import SignalType
 
 from ..const import DOMAIN, LOGGER
-from ..identity import pinned_mac
+from ..gate import proves_address
 from ..models import PhoneUpdate
 from ..phone import SangomaPhone
 from ..protocol import ParsedRequest
@@ -42,7 +42,6 @@ from .settings import (
     async_remember_scheme,
     async_track_phone_ip,
     client_settings,
-    same_address,
     stored_settings,
 )
 
@@ -127,12 +126,7 @@ class WebAccess:
         Anything else (no MAC, another sender) asks the user first: the host
         receives the phone's password.
         """
-        mac = request.variables.mac
-        if (
-            mac is not None
-            and mac == pinned_mac(self.entry)
-            and same_address(source, ip)
-        ):
+        if proves_address(self.entry, request, source):
             async_track_phone_ip(self.hass, self.entry, ip)
         else:
             async_ask_to_follow(self.hass, self.entry, ip, source)

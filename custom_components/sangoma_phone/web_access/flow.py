@@ -127,7 +127,14 @@ async def async_check_web_access(
             user_input.get(CONF_PASSWORD) or (current or {}).get(CONF_PASSWORD) or ""
         ),
     }
-    if user_input.get(CONF_ALLOW_BASIC):
+    if (
+        current is not None
+        and scheme_of(current) is AuthScheme.DIGEST
+        and data[CONF_HOST] == current[CONF_HOST]
+    ):
+        # Digest worked with this host: re-saving never gives it up for Basic.
+        data[CONF_AUTH] = AuthScheme.DIGEST.value
+    elif user_input.get(CONF_ALLOW_BASIC):
         # Basic, where the phone asks for it, is the user's choice; Digest
         # still wins wherever the phone offers it.
         data[CONF_AUTH] = AuthScheme.BASIC.value

@@ -6,7 +6,6 @@ Reboot and Provision now buttons exist. Rules: docs/web-access.md.
 """
 
 from collections.abc import Mapping
-import ipaddress
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
@@ -21,7 +20,14 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 
-from ..const import CONF_AUTH, CONF_FOLLOW_PHONE_IP, CONF_HTTPS, CONF_WEB_ACCESS, DOMAIN
+from ..const import (
+    CONF_AUTH,
+    CONF_FOLLOW_PHONE_IP,
+    CONF_HTTPS,
+    CONF_WEB_ACCESS,
+    DOMAIN,
+    LOGGER,
+)
 from .client import DEFAULT_USERNAME, AuthScheme, ClientSettings
 
 WEB_ACCESS_MOVED: Final = "web_access_moved"
@@ -67,18 +73,6 @@ def scheme_of(data: Mapping[str, Any]) -> AuthScheme | None:
         return None
 
 
-def same_address(source: str | None, ip: str) -> bool:
-    """Return whether a request's sender is the address it reports."""
-    try:
-        sender = ipaddress.ip_address(source or "")
-        reported = ipaddress.ip_address(ip)
-    except ValueError:
-        return False
-    if isinstance(sender, ipaddress.IPv6Address) and sender.ipv4_mapped:
-        sender = sender.ipv4_mapped
-    return sender == reported
-
-
 def moved_issue_id(entry_id: str) -> str:
     """Return the repair issue id of a phone that reports an unconfirmed address."""
     return f"{WEB_ACCESS_MOVED}_{entry_id}"
@@ -94,6 +88,7 @@ def async_track_phone_ip(hass: HomeAssistant, entry: ConfigEntry, ip: str) -> bo
     data = stored_settings(entry)
     if data is None or not data.get(CONF_FOLLOW_PHONE_IP) or data[CONF_HOST] == ip:
         return False
+    LOGGER.info("%s: web access follows the phone to %s", entry.title, ip)
     hass.config_entries.async_update_entry(
         entry, data={**entry.data, CONF_WEB_ACCESS: {**data, CONF_HOST: ip}}
     )
