@@ -33,14 +33,24 @@ from .web_access.settings import (
 )
 
 
-class NoLocalUrlRepairFlow(RepairsFlow):
-    """Check again, once the user has set a local URL."""
+class _ConfirmRepairFlow(RepairsFlow):
+    """A repair that starts with its confirmation (the init data is the issue)."""
 
     async def async_step_init(
         self, user_input: dict[str, str] | None = None
     ) -> RepairsFlowResult:
         """Start with the confirmation."""
         return await self.async_step_confirm()
+
+    async def async_step_confirm(
+        self, user_input: dict[str, str] | None = None
+    ) -> RepairsFlowResult:
+        """Show the confirmation; act once the user confirms."""
+        raise NotImplementedError
+
+
+class NoLocalUrlRepairFlow(_ConfirmRepairFlow):
+    """Check again, once the user has set a local URL."""
 
     async def async_step_confirm(
         self, user_input: dict[str, str] | None = None
@@ -168,19 +178,13 @@ class StaleUrlsRepairFlow(RepairsFlow):
         )
 
 
-class DuplicatePhoneRepairFlow(RepairsFlow):
+class DuplicatePhoneRepairFlow(_ConfirmRepairFlow):
     """Merge a phone added twice into the entry that had it first."""
 
     def __init__(self, entry_id: str, owner_id: str) -> None:
         """Remember the duplicate and the entry that owns the phone."""
         self._entry_id = entry_id
         self._owner_id = owner_id
-
-    async def async_step_init(
-        self, user_input: dict[str, str] | None = None
-    ) -> RepairsFlowResult:
-        """Start with the confirmation (the init data is the issue, not input)."""
-        return await self.async_step_confirm()
 
     async def async_step_confirm(
         self, user_input: dict[str, str] | None = None
@@ -201,19 +205,13 @@ class DuplicatePhoneRepairFlow(RepairsFlow):
         )
 
 
-class WebAccessMovedRepairFlow(RepairsFlow):
+class WebAccessMovedRepairFlow(_ConfirmRepairFlow):
     """Follow an address the phone reported without proving it, once confirmed."""
 
     def __init__(self, entry_id: str, ip: str) -> None:
         """Remember which phone and which address."""
         self._entry_id = entry_id
         self._ip = ip
-
-    async def async_step_init(
-        self, user_input: dict[str, str] | None = None
-    ) -> RepairsFlowResult:
-        """Start with the confirmation."""
-        return await self.async_step_confirm()
 
     async def async_step_confirm(
         self, user_input: dict[str, str] | None = None
