@@ -12,7 +12,13 @@ from typing import Any, Final
 import voluptuous as vol
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import ATTR_DEVICE_ID
+from homeassistant.const import (
+    ATTR_AREA_ID,
+    ATTR_DEVICE_ID,
+    ATTR_ENTITY_ID,
+    ATTR_FLOOR_ID,
+    ATTR_LABEL_ID,
+)
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
@@ -26,6 +32,7 @@ from .protocol.action_uri import (
     validate_key,
     validate_number,
 )
+from .targets import async_target_device_ids
 from .web_access import ClientAction, WebAccess
 
 SERVICE_DIAL: Final = "dial"
@@ -46,7 +53,15 @@ def _whole_number(value: Any) -> int:
     raise vol.Invalid(f"expected a whole number, got {value!r}")
 
 
-_TARGET: Final = {vol.Required(ATTR_DEVICE_ID): vol.All(cv.ensure_list, [cv.string])}
+# Home Assistant's standard targets: devices, entities, areas, floors, labels.
+_TARGET: Final = cv.TARGET_SERVICE_FIELDS
+_TARGET_KEYS: Final = (
+    ATTR_DEVICE_ID,
+    ATTR_ENTITY_ID,
+    ATTR_AREA_ID,
+    ATTR_FLOOR_ID,
+    ATTR_LABEL_ID,
+)
 SCHEMAS: Final = {
     SERVICE_DIAL: vol.Schema(
         {
@@ -70,10 +85,23 @@ def _invalid(err: InvalidActionValue) -> ServiceValidationError:
 
 
 def _phones(hass: HomeAssistant, call: ServiceCall) -> list[SangomaPhoneData]:
-    """Return the loaded phones of the targeted devices."""
+    """Return the loaded phones the target names.
+
+    A device named by id must be a phone; entities, areas, floors and labels
+    contribute the phones among what they hold.
+    """
     registry = dr.async_get(hass)
+    named = list(cv.ensure_list(call.data.get(ATTR_DEVICE_ID) or []))
+    target = {key: call.data[key] for key in _TARGET_KEYS if key in call.data}
+    device_ids = dict.fromkeys(
+        [*named, *sorted(async_target_device_ids(hass, target) - set(named))]
+    )
+    if not device_ids:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="no_phone_targeted"
+        )
     phones: list[SangomaPhoneData] = []
-    for device_id in call.data[ATTR_DEVICE_ID]:
+    for device_id in device_ids:
         device = registry.async_get(device_id)
         entries = [
             entry

@@ -21,7 +21,7 @@ from homeassistant.components.switch import (
 from homeassistant.const import ATTR_DEVICE_ID, ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import area_registry as ar, device_registry as dr
 
 from ..conftest import phone_device
 from ..fake_phone import OLD_DIGEST, Answer, FakePhone
@@ -208,3 +208,30 @@ async def test_an_account_is_a_whole_number(
             blocking=True,
         )
     assert await no_requests(hass, fake_phone)
+
+
+async def test_actions_take_standard_targets(
+    hass: HomeAssistant, fake_phone: FakePhone
+) -> None:
+    """An area or one of the phone's entities names the phone, as a device
+    does; a target without a phone is refused, nothing is sent."""
+    area = ar.async_get(hass).async_create("Office")
+    dr.async_get(hass).async_update_device(device_id(hass), area_id=area.id)
+    await hass.services.async_call(
+        DOMAIN, "hang_up", {"area_id": area.id}, blocking=True
+    )
+    await hass.services.async_call(
+        DOMAIN, "send_key", {ATTR_ENTITY_ID: DND_SWITCH, "key": "OK"}, blocking=True
+    )
+    assert fake_phone.actions[-2:] == [
+        line("/Phone_ActionURL&Command=2"),
+        line("/Phone_ActionURL&key=OK"),
+    ]
+    empty = ar.async_get(hass).async_create("Hall")
+    sent = len(fake_phone.received)
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, "hang_up", {"area_id": empty.id}, blocking=True
+        )
+    assert err.value.translation_key == "no_phone_targeted"
+    assert len(fake_phone.received) == sent
