@@ -117,6 +117,11 @@ class SangomaPhone:
         self._closed = False  # unloaded: its state is saved, it takes nothing
 
     @property
+    def closed(self) -> bool:
+        """Return whether the phone was unloaded (it takes and saves nothing)."""
+        return self._closed
+
+    @property
     def state(self) -> PhoneState:
         """Return the phone's current state."""
         return self.machine.state

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -76,4 +77,10 @@ class SangomaPhoneDndSwitch(
         await self._async_send(lambda client: client.async_send_key(key))
         # Accepted: the phone's state says so at once (and is stored, so a
         # reload or a restart keeps it); the phone's next DND event decides.
-        self.phone.async_set_dnd(on)
+        phone = self.phone
+        if phone.closed:  # reloaded while the request was under way
+            entry = self.hass.config_entries.async_get_entry(phone.entry.entry_id)
+            if entry is None or entry.state is not ConfigEntryState.LOADED:
+                return
+            phone = entry.runtime_data.phone
+        phone.async_set_dnd(on)

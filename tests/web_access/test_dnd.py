@@ -1,5 +1,6 @@
 """The DND switch: requested state at once, the phone's event confirms, the phone wins."""
 
+import asyncio
 import json
 from typing import Any
 
@@ -10,6 +11,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 
 from custom_components.sangoma_phone.const import CONF_WEB_ACCESS
+from custom_components.sangoma_phone.web_access.client import WebAccessClient
 from homeassistant.components.switch import (
     DOMAIN as SWITCH_DOMAIN,
     SERVICE_TURN_OFF,
@@ -22,7 +24,7 @@ from homeassistant.helpers import entity_registry as er
 
 from ..conftest import SendRequest
 from ..fake_phone import Answer, FakePhone
-from .conftest import DND_SENSOR, DND_SWITCH, PASSWORD, PROVISION, REBOOT
+from .conftest import DND_SENSOR, DND_SWITCH, PASSWORD, PROVISION, REBOOT, line
 
 
 async def switch(hass: HomeAssistant, service: str) -> None:
@@ -128,3 +130,29 @@ async def test_diagnostics_without_secrets(
     assert diagnostics["web_access"]["last_result"] == "ok"
     assert diagnostics["web_access"]["available"] is True
     assert PASSWORD not in json.dumps(diagnostics)
+
+
+async def test_a_reload_during_the_request_keeps_what_the_phone_did(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    fake_phone: FakePhone,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """DND switched on while the phone reloads: the phone did it, so the
+    reloaded switch says on (not unknown), and that is what is stored."""
+    monkeypatch.setattr(WebAccessClient, "timeout", 10)  # outlasts the reload
+    fake_phone.gate = asyncio.Event()
+    turn_on = hass.async_create_task(
+        hass.services.async_call(
+            SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: DND_SWITCH}, blocking=True
+        )
+    )
+    await fake_phone.wait_for_requests(1)
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    assert hass.states.get(DND_SWITCH).state == STATE_UNKNOWN
+    fake_phone.gate.set()
+    await turn_on
+    await hass.async_block_till_done()
+    assert hass.states.get(DND_SWITCH).state == STATE_ON
+    assert init_integration.runtime_data.phone.state.dnd is True
+    assert fake_phone.actions[-1] == line("/Phone_ActionURL&key=DNDOn")
