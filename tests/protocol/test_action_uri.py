@@ -1,6 +1,7 @@
 """Tests of the Action URI builder: key table, validation, request targets."""
 
 import re
+from typing import Any
 
 import pytest
 
@@ -238,3 +239,54 @@ def test_no_target_has_a_query_mark() -> None:
         assert "?" not in target
         assert target.startswith("/Phone_ActionURL")
         assert target.isascii()
+
+
+# What a refusal says reaches the user (the action's error): pinned exactly.
+@pytest.mark.parametrize(
+    ("call", "field", "detail"),
+    [
+        (lambda: validate_number(4003), "number", "expected text, got int"),
+        (lambda: validate_number(""), "number", "nothing to dial"),
+        (lambda: validate_number("+"), "number", "nothing to dial"),
+        (
+            lambda: validate_number("4" * 33),
+            "number",
+            "33 characters, at most 32 allowed",
+        ),
+        (
+            lambda: validate_number("1a"),
+            "number",
+            "character 'a' (U+0061) at position 2 is not dialable; "
+            "allowed: 0-9 * # and a leading +",
+        ),
+        (
+            lambda: validate_number("12+3"),
+            "number",
+            "'+' at position 3; it is allowed only first",
+        ),
+        (
+            lambda: validate_account(1.0),
+            "account",
+            "expected a whole number, got float",
+        ),
+        (lambda: validate_account(17), "account", "17 is not between 1 and 16"),
+        (lambda: validate_key(1), "key", "expected text, got int"),
+        (lambda: validate_key("Nope"), "key", "'Nope' is not a documented key value"),
+        (
+            lambda: validate_key("x" * 20),
+            "key",
+            f"{'x' * 20!r} is not a documented key value",
+        ),
+        (
+            lambda: validate_key("x" * 21),
+            "key",
+            f"{'x' * 20 + '…'!r} is not a documented key value",
+        ),
+    ],
+)
+def test_what_a_refusal_says(call: Any, field: str, detail: str) -> None:
+    with pytest.raises(InvalidActionValue) as err:
+        call()
+    assert err.value.field == field
+    assert err.value.detail == detail
+    assert str(err.value) == f"{field}: {detail}"

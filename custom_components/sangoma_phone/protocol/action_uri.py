@@ -58,7 +58,7 @@ class Key(StrEnum):
     DND_OFF = "DNDOff"
 
 
-def _numbered(prefix: str, last: int) -> tuple[str, ...]:
+def _numbered(prefix: str, last: int) -> tuple[str, ...]:  # pragma: no mutate block
     return tuple(f"{prefix}{n}" for n in range(1, last + 1))
 
 
