@@ -98,6 +98,7 @@ class FakePhone:
         self.answer = Answer.OK
         self.error_status = 500
         self.stale = False  # call every Digest nonce stale, even a fresh one
+        self.broken_challenges = 0  # this many Digest challenges without a nonce
         self.gate: asyncio.Event | None = None  # authenticated requests wait on it
         self.received: list[Received] = []
         self.in_flight = 0
@@ -243,6 +244,9 @@ class FakePhone:
             authenticated = False
         if not authenticated:
             challenges = [self._challenge()]
+            if self.broken_challenges and self.auth == "digest":
+                self.broken_challenges -= 1
+                challenges = [f'Digest realm="{REALM}", qop="auth"']
             if self.stale and self.auth == "digest":
                 challenges = [f"{challenges[0]}, stale=true"]
             if self.offer_basic and self.auth == "digest":

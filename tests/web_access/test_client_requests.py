@@ -363,3 +363,15 @@ async def test_fresh_nonces_called_stale_are_no_wrong_password(
         with pytest.raises(StaleNonce) as err:
             await client(hass, phone).async_probe()
         assert not isinstance(err.value, InvalidAuth)
+
+
+async def test_a_broken_challenge_does_not_stick(hass: HomeAssistant) -> None:
+    """A Digest challenge the client cannot answer fails that request only:
+    the next one starts afresh and reaches the phone."""
+    async with FakePhone(auth="digest", password=PASSWORD) as phone:
+        phone.broken_challenges = 1
+        control = client(hass, phone)
+        with pytest.raises(UnexpectedAnswer):
+            await control.async_probe()
+        await control.async_send_key(Key.OK)
+        assert phone.actions == [line("/Phone_ActionURL&key=OK")]
