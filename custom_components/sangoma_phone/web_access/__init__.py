@@ -22,10 +22,8 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.signal_type import SignalType
 
 from ..const import DOMAIN, LOGGER
-from ..gate import proves_address
 from ..models import PhoneUpdate
 from ..phone import SangomaPhone
-from ..protocol import ParsedRequest
 from .client import (
     BasicRefused,
     CannotConnect,
@@ -99,7 +97,9 @@ class WebAccess:
     @callback
     def async_start(self, phone: SangomaPhone) -> CALLBACK_TYPE:
         """Follow the phone's requests (its IP, a sign of life); return the stop."""
-        unsubscribe = phone.async_subscribe(None, self._async_phone_update)
+        unsubscribe = phone.async_subscribe(
+            None, lambda update: self._async_phone_update(phone, update)
+        )
 
         @callback
         def _stop() -> None:
@@ -110,23 +110,23 @@ class WebAccess:
         return _stop
 
     @callback
-    def _async_phone_update(self, update: PhoneUpdate) -> None:
+    def _async_phone_update(self, phone: SangomaPhone, update: PhoneUpdate) -> None:
         if update.request is None:
             return
         if ip := update.request.variables.ip:
-            self._follow(update.request, ip, update.source)
+            self._follow(phone, ip, update.source)
         if not self.available:
             self._async_start_probe()
 
     @callback
-    def _follow(self, request: ParsedRequest, ip: str, source: str | None) -> None:
+    def _follow(self, phone: SangomaPhone, ip: str, source: str | None) -> None:
         """Follow the phone's address only where the phone proved it.
 
-        Proof: the request carries the pinned MAC and comes from that address.
-        Anything else (no MAC, another sender) asks the user first: the host
+        Proof (the phone's `proven_ip`): a request with the pinned MAC, sent
+        from that address. Anything else asks the user first: the host
         receives the phone's password.
         """
-        if proves_address(self.entry, request, source):
+        if ip == phone.proven_ip:
             async_track_phone_ip(self.hass, self.entry, ip)
         else:
             async_ask_to_follow(self.hass, self.entry, ip, source)
