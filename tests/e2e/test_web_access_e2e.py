@@ -9,6 +9,8 @@ the simulator's dnd-on scenario (the phone's own DND event) confirms it.
 
 import asyncio
 from collections.abc import AsyncIterator
+import contextlib
+import threading
 
 import aiohttp
 import pytest
@@ -100,6 +102,74 @@ async def test_dnd_switch_controls_the_phone(
         assert [request.status for request in sent] == [200] * len(sent)
         assert (await api.get(f"/api/states/{switch}"))["state"] == "on"
         await api.delete(f"/api/config/config_entries/entry/{entry_id}")
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_dnd_the_phone_took_survives_a_restart(
+    hass_instance: HassInstance,
+) -> None:
+    """DND off is under way when Home Assistant stops: the phone takes it
+    while Home Assistant is stopping. After the restart the switch shows what
+    the phone has (off), not what it had before."""
+    name, mac = "E2E restarted", "00:50:58:00:10:11"
+    async with FakePhone(auth="digest", password=PASSWORD) as phone:
+        async with hass_instance.api() as api:
+            form = await api.post(
+                "/api/config/config_entries/flow",
+                {"handler": DOMAIN, "show_advanced_options": False},
+            )
+            path = f"/api/config/config_entries/flow/{form['flow_id']}"
+            await api.post(path, {"name": name, "mac": mac, "web_access": True})
+            await api.post(
+                path,
+                {
+                    "host": HOST,
+                    "port": phone.port,
+                    "https": False,
+                    "verify_ssl": True,
+                    "username": "admin",
+                    "password": PASSWORD,
+                },
+            )
+            result = await api.post(path, {})
+            entry_id = result["result"]["entry_id"]
+        entities, _ = await phone_entities(hass_instance, entry_id)
+        switch = entities["dnd"]
+        async with hass_instance.api() as api:
+            await api.post("/api/services/switch/turn_on", {"entity_id": switch})
+            assert (await api.get(f"/api/states/{switch}"))["state"] == "on"
+
+        phone.gate = asyncio.Event()  # the phone holds its answer
+        off = b"GET /Phone_ActionURL&key=DNDOff HTTP/1.1"
+
+        async def turn_off() -> None:
+            with contextlib.suppress(aiohttp.ClientError, AssertionError):
+                async with hass_instance.api() as api:
+                    await api.post(
+                        "/api/services/switch/turn_off", {"entity_id": switch}
+                    )
+
+        request = asyncio.create_task(turn_off())
+        async with asyncio.timeout(10):
+            while off not in phone.actions:
+                await asyncio.sleep(0.05)
+        exit_codes: list[int] = []
+        stopping = threading.Thread(
+            target=lambda: exit_codes.append(hass_instance.stop()),
+            name="waitpid-stop",  # a thread the test cleanup expects
+        )
+        stopping.start()
+        await asyncio.sleep(3)  # Home Assistant is stopping; the phone answers
+        phone.gate.set()
+        while stopping.is_alive():
+            await asyncio.sleep(0.1)
+        assert exit_codes == [0]
+        await request
+        hass_instance.start()
+        await hass_instance.wait_until_running()
+        async with hass_instance.api() as api:
+            assert (await api.get(f"/api/states/{switch}"))["state"] == "off"
+            await api.delete(f"/api/config/config_entries/entry/{entry_id}")
 
 
 @pytest.mark.asyncio(loop_scope="session")

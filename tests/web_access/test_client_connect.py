@@ -19,13 +19,15 @@ from custom_components.sangoma_phone.web_access.client import (
     CannotConnect,
     CertificateNotTrusted,
     ClientSettings,
+    HttpsExpected,
+    PhoneRefused,
     TlsError,
     WebAccessClient,
     phone_url,
 )
 from homeassistant.core import HomeAssistant
 
-from ..fake_phone import HOST, FakePhone
+from ..fake_phone import HOST, Answer, FakePhone
 
 # Only 127.0.0.1 is ever contacted; LAN addresses below are data, never dialled.
 pytestmark = pytest.mark.usefixtures("socket_enabled")
@@ -157,3 +159,72 @@ async def test_a_self_signed_phone(hass: HomeAssistant, tmp_path: Path) -> None:
             host=HOST, port=phone.port, https=True, verify_ssl=False
         )
         await WebAccessClient(hass, trusted).async_probe()
+
+
+
+class _NginxLikePhone:
+    """HTTPS on one port that answers plain HTTP with a 400, as nginx does
+    (a thread: peek at the first byte, TLS if it is a handshake)."""
+
+    def __init__(self, context: ssl.SSLContext) -> None:
+        self._context = context
+        self._server = socket.create_server((HOST, 0))
+        self._server.settimeout(0.1)
+        self.port = self._server.getsockname()[1]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._server.accept()
+            except TimeoutError:
+                continue
+            conn.settimeout(5)
+            with conn:
+                try:
+                    if conn.recv(1, socket.MSG_PEEK) == b"\x16":
+                        with self._context.wrap_socket(conn, server_side=True):
+                            pass  # the handshake is all a check needs
+                    else:
+                        conn.recv(4096)
+                        conn.sendall(
+                            b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
+                            b"Connection: close\r\n\r\n"
+                        )
+                except OSError:
+                    pass
+
+    def __enter__(self) -> _NginxLikePhone:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(10)
+        self._server.close()
+
+
+async def test_http_to_an_https_phone(hass: HomeAssistant, tmp_path: Path) -> None:
+    """Plain HTTP to a port that speaks HTTPS names the setting to change
+    (Use HTTPS), whether the phone hangs up or answers 400 as nginx does."""
+    with _TlsPhone(_self_signed(tmp_path)) as phone:
+        plain = ClientSettings(host=HOST, port=phone.port, https=False)
+        with pytest.raises(HttpsExpected):
+            await WebAccessClient(hass, plain).async_probe()
+    with _NginxLikePhone(_self_signed(tmp_path)) as phone:
+        plain = ClientSettings(host=HOST, port=phone.port, https=False)
+        with pytest.raises(HttpsExpected):
+            await WebAccessClient(hass, plain).async_probe()
+
+
+async def test_a_plain_400_is_no_https_hint(hass: HomeAssistant) -> None:
+    """A plain HTTP phone's 400 stays a refusal: its port speaks no HTTPS."""
+    async with FakePhone(auth=None) as phone:
+        phone.answer = Answer.ERROR
+        phone.error_status = 400
+        plain = ClientSettings(host=HOST, port=phone.port, https=False)
+        with pytest.raises(PhoneRefused) as err:
+            await WebAccessClient(hass, plain).async_probe()
+        assert not isinstance(err.value, TlsError)
+        assert err.value.status == 400

@@ -29,6 +29,7 @@ from .client import (
     CannotConnect,
     CertificateNotTrusted,
     Forbidden,
+    HttpsExpected,
     InvalidAuth,
     PhoneRefused,
     TlsError,
@@ -60,6 +61,8 @@ def error_key(err: WebAccessError) -> str:
         return "basic_refused"
     if isinstance(err, Forbidden):
         return "forbidden"
+    if isinstance(err, HttpsExpected):
+        return "https_expected"
     if isinstance(err, CertificateNotTrusted):
         return "certificate_not_trusted"
     if isinstance(err, TlsError):

@@ -7,6 +7,7 @@ headers, credentials in a URL. Rules: docs/web-access.md.
 """
 
 import asyncio
+import contextlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 import logging
@@ -19,6 +20,7 @@ from yarl import URL
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.util.ssl import get_default_no_verify_context
 
 from ..compat import basic_auth_header
 from ..protocol.action_uri import dial_target, hang_up_target, key_target, probe_target
@@ -28,6 +30,7 @@ _LOGGER = logging.getLogger(__name__)
 DEFAULT_USERNAME: Final = "admin"
 DEFAULT_TIMEOUT: Final = 5.0  # seconds, for one whole exchange
 _MAX_ATTEMPTS: Final = 2  # unknown scheme -> the scheme the phone asks for
+_TLS_CHECK_TIMEOUT: Final = 2.0  # seconds: does a silent plain port speak HTTPS?
 
 
 class AuthScheme(StrEnum):
@@ -77,6 +80,10 @@ class Forbidden(WebAccessError):
 
 class TlsError(WebAccessError):
     """HTTPS did not work out with the phone (HTTPS against a plain port, ...)."""
+
+
+class HttpsExpected(TlsError):
+    """Plain HTTP went to a port that speaks HTTPS: Use HTTPS is off."""
 
 
 class CertificateNotTrusted(TlsError):
@@ -218,6 +225,8 @@ class WebAccessClient:
             raise TlsError(f"HTTPS failed ({type(err).__name__})") from err
         except aiohttp.ClientConnectionError as err:
             _LOGGER.debug("Phone %s unreachable: %s", where, type(err).__name__)
+            if isinstance(err, aiohttp.ServerDisconnectedError):
+                await self._async_check_https(url)
             raise CannotConnect(
                 f"cannot reach the phone ({type(err).__name__})"
             ) from err
@@ -232,8 +241,30 @@ class WebAccessClient:
             raise Forbidden("the phone refused Home Assistant (HTTP 403)")
         if 300 <= status < 400:
             raise UnexpectedAnswer(f"the phone redirected (HTTP {status})")
+        if status == 400:
+            await self._async_check_https(url)
         if not 200 <= status < 300:
             raise PhoneRefused(status)
+
+    async def _async_check_https(self, url: URL) -> None:
+        """Raise HttpsExpected if the port that refused plain HTTP speaks HTTPS.
+
+        A TLS server answers plain HTTP with a hang-up or a 400: one handshake
+        (no request, no credentials) to the same host and port tells.
+        """
+        if self._settings.https:
+            return
+        try:
+            async with asyncio.timeout(_TLS_CHECK_TIMEOUT):
+                _, writer = await asyncio.open_connection(
+                    url.host, url.port, ssl=get_default_no_verify_context()
+                )
+        except (OSError, TimeoutError):  # ssl.SSLError is an OSError
+            return
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
+        raise HttpsExpected("the phone's web page speaks HTTPS on this port")
 
     async def _async_exchange(self, session: aiohttp.ClientSession, url: URL) -> int:
         """Send the request, switching scheme on a challenge; return the status."""
