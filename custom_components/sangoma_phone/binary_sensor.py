@@ -1,8 +1,9 @@
-"""Binary sensors of a Sangoma phone: call, hook, registration, hold, mute, forwards."""
+"""Binary sensors of a Sangoma phone: call, hook, registration, hold, mute,
+forwards; with web access, whether the phone's web page answers."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, override
 
 from homeassistant.components.binary_sensor import (
     BinarySensorDeviceClass,
@@ -11,9 +12,14 @@ from homeassistant.components.binary_sensor import (
 )
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .entity import SangomaPhoneEntityDescription, SangomaPhoneStateEntity
+from .entity import (
+    SangomaPhoneEntityDescription,
+    SangomaPhoneStateEntity,
+    SangomaPhoneWebAccessEntity,
+)
 from .models import SangomaPhoneConfigEntry
 from .protocol import PhoneState
 from .web_access.settings import DND_KEY
@@ -85,6 +91,14 @@ BINARY_SENSORS: tuple[SangomaBinarySensorEntityDescription, ...] = (
 # DND, read-only: while the phone's web access is not set (then it is a switch).
 DND = _describe(DND_KEY)
 
+# With web access: whether the phone's web page answers Home Assistant.
+WEB_ACCESS = BinarySensorEntityDescription(
+    key="web_access",
+    translation_key="web_access",
+    device_class=BinarySensorDeviceClass.CONNECTIVITY,
+    entity_category=EntityCategory.DIAGNOSTIC,
+)
+
 
 async def async_setup_entry(
     hass: HomeAssistant,
@@ -92,13 +106,19 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the phone's binary sensors (and read-only DND without web access)."""
+    data = entry.runtime_data
     descriptions = list(BINARY_SENSORS)
-    if entry.runtime_data.web_access is None:
+    if data.web_access is None:
         descriptions.append(DND)
-    async_add_entities(
-        SangomaPhoneBinarySensor(entry.runtime_data.phone, description)
+    entities: list[BinarySensorEntity] = [
+        SangomaPhoneBinarySensor(data.phone, description)
         for description in descriptions
-    )
+    ]
+    if data.web_access is not None:
+        entities.append(
+            SangomaPhoneWebAccessSensor(data.phone, data.web_access, WEB_ACCESS)
+        )
+    async_add_entities(entities)
 
 
 class SangomaPhoneBinarySensor(SangomaPhoneStateEntity, BinarySensorEntity):
@@ -118,3 +138,27 @@ class SangomaPhoneBinarySensor(SangomaPhoneStateEntity, BinarySensorEntity):
         if (attributes := self.entity_description.attributes_fn) is None:
             return None
         return attributes(self.phone.state)
+
+
+class SangomaPhoneWebAccessSensor(SangomaPhoneWebAccessEntity, BinarySensorEntity):
+    """Whether the phone's web page answers (Home Assistant's controls work)."""
+
+    @property
+    @override
+    def _update_fields(self) -> frozenset[str] | None:
+        return frozenset()  # the phone's requests change nothing here
+
+    @property
+    def is_on(self) -> bool:
+        """Return whether the last request (or probe) reached the phone."""
+        return self.web_access.available
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Follow the web access's availability."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass, self.web_access.signal, self.async_write_ha_state
+            )
+        )

@@ -6,7 +6,6 @@ from typing import Any, override
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity, EntityDescription
 
 from .const import DOMAIN
@@ -81,7 +80,13 @@ class SangomaPhoneStateEntity(SangomaPhoneEntity):
 
 
 class SangomaPhoneWebAccessEntity(SangomaPhoneEntity):
-    """An entity that uses web access; unavailable while the phone is unreachable."""
+    """An entity that uses web access.
+
+    It stays available while the phone's web page does not answer: a press is
+    tried and fails with a message (Home Assistant would skip an unavailable
+    entity without a word), and the state it shows comes from the phone's own
+    requests. The Web access sensor shows whether the page answers.
+    """
 
     def __init__(
         self,
@@ -92,22 +97,6 @@ class SangomaPhoneWebAccessEntity(SangomaPhoneEntity):
         """Attach the entity to the phone's device and its web access."""
         super().__init__(phone, description)
         self.web_access = web_access
-
-    @property
-    @override
-    def available(self) -> bool:
-        """Return whether the phone's web access answers."""
-        return self.web_access.available
-
-    @override
-    async def async_added_to_hass(self) -> None:
-        """Follow the phone's availability too."""
-        await super().async_added_to_hass()
-        self.async_on_remove(
-            async_dispatcher_connect(
-                self.hass, self.web_access.signal, self.async_write_ha_state
-            )
-        )
 
     async def _async_send(self, action: ClientAction) -> None:
         """Send one request (raises a translated HomeAssistantError on failure)."""

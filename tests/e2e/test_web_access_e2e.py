@@ -151,19 +151,21 @@ async def test_dnd_the_phone_took_survives_a_restart(
 
         request = asyncio.create_task(turn_off())
         async with asyncio.timeout(10):
+            count = len(phone.received)
             while off not in phone.actions:
-                await asyncio.sleep(0.05)
-        exit_codes: list[int] = []
-        stopping = threading.Thread(
-            target=lambda: exit_codes.append(hass_instance.stop()),
+                count += 1
+                await phone.wait_for_requests(count)
+        loop = asyncio.get_running_loop()
+        stopped: asyncio.Future[int] = loop.create_future()
+        threading.Thread(
+            target=lambda: loop.call_soon_threadsafe(
+                stopped.set_result, hass_instance.stop()
+            ),
             name="waitpid-stop",  # a thread the test cleanup expects
-        )
-        stopping.start()
+        ).start()
         await asyncio.sleep(3)  # Home Assistant is stopping; the phone answers
         phone.gate.set()
-        while stopping.is_alive():
-            await asyncio.sleep(0.1)
-        assert exit_codes == [0]
+        assert await stopped == 0
         await request
         hass_instance.start()
         await hass_instance.wait_until_running()

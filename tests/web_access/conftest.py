@@ -36,6 +36,7 @@ DND_SWITCH = "switch.desk_phone_do_not_disturb"
 DND_SENSOR = "binary_sensor.desk_phone_do_not_disturb"
 REBOOT = "button.desk_phone_reboot"
 PROVISION = "button.desk_phone_provision_now"
+WEB_ACCESS = "binary_sensor.desk_phone_web_access"
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,7 @@ from homeassistant.const import (
     ATTR_DEVICE_ID,
     ATTR_ENTITY_ID,
     CONF_HOST,
+    SERVICE_TURN_OFF,
     SERVICE_TURN_ON,
     STATE_UNAVAILABLE,
 )
@@ -33,7 +34,7 @@ from homeassistant.util import dt as dt_util
 
 from ..conftest import ENTRY_ID, MAC, SendRequest, phone_device
 from ..fake_phone import Answer, FakePhone
-from .conftest import DND_SWITCH, PASSWORD, REBOOT, line
+from .conftest import DND_SWITCH, PASSWORD, REBOOT, WEB_ACCESS, line
 
 
 async def press_reboot(hass: HomeAssistant) -> None:
@@ -57,38 +58,61 @@ async def test_401_starts_reauth(hass: HomeAssistant, fake_phone: FakePhone) -> 
 
 
 @pytest.mark.usefixtures("init_integration")
-async def test_timeout_unavailable_and_back(
+async def test_an_unreachable_phone_keeps_its_controls(
     hass: HomeAssistant,
     fake_phone: FakePhone,
     send: SendRequest,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """An unreachable phone makes only the web access entities unavailable;
-    logged once each way."""
+    """An unreachable phone turns the Web access sensor off; its controls stay
+    available (Home Assistant would skip an unavailable one without a word),
+    show what the phone reports, and are tried at once when pressed; logged
+    once each way."""
     caplog.set_level(logging.INFO)
+    assert hass.states.get(WEB_ACCESS).state == "on"
     fake_phone.answer = Answer.HANG
     with pytest.raises(HomeAssistantError) as err:
         await press_reboot(hass)
     assert err.value.translation_key == "cannot_connect"
-    assert hass.states.get(REBOOT).state == STATE_UNAVAILABLE
-    assert hass.states.get(DND_SWITCH).state == STATE_UNAVAILABLE
-    # Events from the phone keep working.
+    assert hass.states.get(WEB_ACCESS).state == "off"
+    assert hass.states.get(REBOOT).state != STATE_UNAVAILABLE
+    # Events from the phone keep working, DND included.
     await send("incoming_call", {"cid": "1", "remote": "1002"})
-    await hass.async_block_till_done()
-    assert hass.states.get("binary_sensor.desk_phone_ringing").state == "on"
     await send("dnd_on")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get("binary_sensor.desk_phone_ringing").state == "on"
+    assert hass.states.get(DND_SWITCH).state == "on"
     async_fire_time_changed(hass, dt_util.utcnow() + RETRY_INTERVAL)
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert hass.states.get(REBOOT).state == STATE_UNAVAILABLE
+    assert hass.states.get(WEB_ACCESS).state == "off"
     assert caplog.text.count("cannot be reached") == 1
 
+    # Back: the very next press goes out (no wait for the next probe).
     fake_phone.answer = Answer.OK
-    async_fire_time_changed(hass, dt_util.utcnow() + 2 * RETRY_INTERVAL)
-    await hass.async_block_till_done(wait_background_tasks=True)
-    assert hass.states.get(DND_SWITCH).state == "on"  # what the phone reported
-    assert hass.states.get(REBOOT).state != STATE_UNAVAILABLE
+    sent = len(fake_phone.actions)
+    await hass.services.async_call(
+        SWITCH_DOMAIN, SERVICE_TURN_OFF, {ATTR_ENTITY_ID: DND_SWITCH}, blocking=True
+    )
+    assert fake_phone.actions[sent:] == [line("/Phone_ActionURL&key=DNDOff")]
+    assert hass.states.get(DND_SWITCH).state == "off"
+    assert hass.states.get(WEB_ACCESS).state == "on"
     assert caplog.text.count("answers again") == 1
     assert PASSWORD not in caplog.text
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_the_probe_brings_the_sensor_back(
+    hass: HomeAssistant, fake_phone: FakePhone
+) -> None:
+    """Without a press, the timed probe finds the phone again."""
+    fake_phone.answer = Answer.HANG
+    with pytest.raises(HomeAssistantError):
+        await press_reboot(hass)
+    fake_phone.answer = Answer.OK
+    async_fire_time_changed(hass, dt_util.utcnow() + RETRY_INTERVAL)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(WEB_ACCESS).state == "on"
+    assert fake_phone.actions[-1] == b"GET /Phone_ActionURL HTTP/1.1"
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -102,7 +126,7 @@ async def test_a_phone_request_brings_the_controls_back(
     fake_phone.answer = Answer.OK
     await send("idle_to_busy")
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert hass.states.get(REBOOT).state != STATE_UNAVAILABLE
+    assert hass.states.get(WEB_ACCESS).state == "on"
     assert fake_phone.actions[-1] == b"GET /Phone_ActionURL HTTP/1.1"
 
 

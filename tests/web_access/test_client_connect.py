@@ -161,7 +161,6 @@ async def test_a_self_signed_phone(hass: HomeAssistant, tmp_path: Path) -> None:
         await WebAccessClient(hass, trusted).async_probe()
 
 
-
 class _NginxLikePhone:
     """HTTPS on one port that answers plain HTTP with a 400, as nginx does
     (a thread: peek at the first byte, TLS if it is a handshake)."""

@@ -1,8 +1,8 @@
 """A phone's web access at runtime: one client, availability, errors for users.
 
 Every request goes through `WebAccess.async_run`: translated errors, the
-reauthentication, and availability (only the web access entities become
-unavailable, and the probe retries). Rules: docs/web-access.md.
+reauthentication, and availability (shown by the Web access sensor; a probe
+retries). Rules: docs/web-access.md.
 """
 
 import asyncio
@@ -195,8 +195,8 @@ class WebAccess:
             self._stop_retry()
         else:
             LOGGER.warning(
-                "%s: the phone's web access cannot be reached; its entities are "
-                "unavailable until it answers (events from the phone still work)",
+                "%s: the phone's web page cannot be reached; controls from Home "
+                "Assistant fail until it answers (events from the phone still work)",
                 self.entry.title,
             )
             self._retry = async_track_time_interval(

@@ -259,7 +259,7 @@ class WebAccessClient:
                 _, writer = await asyncio.open_connection(
                     url.host, url.port, ssl=get_default_no_verify_context()
                 )
-        except (OSError, TimeoutError):  # ssl.SSLError is an OSError
+        except OSError, TimeoutError:  # ssl.SSLError is an OSError
             return
         writer.close()
         with contextlib.suppress(OSError):
