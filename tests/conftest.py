@@ -2,6 +2,8 @@
 
 from collections.abc import Awaitable, Callable, Generator
 from enum import StrEnum
+import json
+from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 from urllib.parse import quote
@@ -27,6 +29,7 @@ from custom_components.sangoma_phone.const import (
     CONF_WEBHOOK_ID,
     DOMAIN,
 )
+from custom_components.sangoma_phone.texts import Texts
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
@@ -196,3 +199,22 @@ async def send(hass_client_no_auth: ClientSessionGenerator) -> SendRequest:
         )
 
     return _send
+
+
+def en_texts() -> Texts:
+    """Return the integration's texts in English (as Home Assistant loads them)."""
+    path = (
+        Path(__file__).parent.parent
+        / "custom_components/sangoma_phone/translations/en.json"
+    )
+    flat: dict[str, str] = {}
+
+    def walk(node: Any, prefix: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, f"{prefix}{key}.")
+        else:
+            flat[prefix[:-1]] = node
+
+    walk(json.loads(path.read_text(encoding="utf-8")), "")
+    return Texts(flat)

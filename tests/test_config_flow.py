@@ -41,8 +41,9 @@ async def test_user_flow(hass: HomeAssistant) -> None:
         result["flow_id"], {CONF_NAME: " Desk ", CONF_MAC: "00:1F:C1:AA:BB:CC"}
     )
     # A step of its own shows every URL before the phone is added.
-    assert result["type"] is FlowResultType.FORM
+    assert result["type"] is FlowResultType.MENU
     assert result["step_id"] == "urls"
+    assert result["menu_options"] == ["test", "finish"]
     assert hass.config_entries.async_entries(DOMAIN) == []
     placeholders = result["description_placeholders"]
     webhook_id = placeholders["base_url"].rpartition("/")[2]
@@ -51,10 +52,17 @@ async def test_user_flow(hass: HomeAssistant) -> None:
     blocks = re.findall(r"```\n(.*?)\n```", placeholders["urls"])
     assert len(blocks) == 33
     assert all(b.startswith(placeholders["base_url"] + "?event=") for b in blocks)
-    assert "★ minimal set" in placeholders["urls"]
+    # The 9 essential URLs first, each under its field's name.
+    assert placeholders["urls"].startswith("### The 9 essential URLs ★")
+    assert "**Incoming Call** ★ (P3707)" in placeholders["urls"]
+    essential, _, others = placeholders["urls"].partition("### The other 24 URLs")
+    assert len(re.findall(r"```\n", essential)) == 2 * 9
+    assert "#### Handset and mute" in others
     assert "P3734" not in placeholders["urls"]
 
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "finish"}
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Desk"
     assert result["result"].unique_id == MAC
@@ -74,7 +82,9 @@ async def test_user_flow_without_mac(hass: HomeAssistant) -> None:
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_NAME: "Desk"}
     )
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "finish"}
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["result"].unique_id is None
     assert result["data"][CONF_MAC] is None
@@ -157,7 +167,9 @@ async def test_dhcp_discovery(hass: HomeAssistant) -> None:
         result["flow_id"], {CONF_NAME: "Hall"}
     )
     assert result["step_id"] == "urls"
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "finish"}
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["result"].unique_id == "001fc1123456"
     assert result["data"][CONF_MAC] == "001fc1123456"

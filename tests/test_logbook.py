@@ -18,7 +18,7 @@ from custom_components.sangoma_phone.protocol import EventKey
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
-from .conftest import ENTRY_ID, SendRequest, phone_device
+from .conftest import ENTRY_ID, SendRequest, en_texts, phone_device
 
 type Describe = Callable[[Event], dict[str, str]]
 
@@ -70,7 +70,7 @@ async def test_described_from_real_requests(
         },
         {
             "name": "Desk phone",
-            "message": "IP address changed to 192.0.2.51",
+            "message": "IP address changed: 192.0.2.51",
             "icon": "mdi:ip-network",
             "entity_id": entity,
         },
@@ -140,7 +140,7 @@ async def test_name_without_device(
 )
 def test_message(data: dict[str, str], message: str) -> None:
     """Every event reads as its plain label, naming the other party if known."""
-    assert phone_event_message(data) == message
+    assert phone_event_message(data, en_texts()) == message
 
 
 def test_every_event_has_an_icon() -> None:

@@ -184,6 +184,10 @@ async def test_options_listener_in_use_elsewhere(
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_LISTENER_ENABLED: "listener_in_use"}
     assert result["description_placeholders"] == {
+        "docs_url": (
+            "https://github.com/sangoma-phone-ha/ha-sangoma-phone/blob/main/docs/listener.md"
+        ),
+        "name": "Desk phone",
         "phones": "Reception",
         "used_by": "Reception",
     }

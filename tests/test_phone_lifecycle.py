@@ -281,7 +281,9 @@ async def test_remove_and_add_again(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_NAME: "Desk phone", CONF_MAC: MAC}
     )
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "finish"}
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     entry = result["result"]

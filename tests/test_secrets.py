@@ -68,7 +68,9 @@ async def test_no_secret_in_logs_or_diagnostics(
     )
     # The URLs are shown before the phone is added.
     secrets.add(result["description_placeholders"]["base_url"])
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "finish"}
+    )
     entry: ConfigEntry = result["result"]
     await hass.async_block_till_done()
     webhook_id = entry.data[CONF_WEBHOOK_ID]

@@ -12,7 +12,7 @@ from custom_components.sangoma_phone.binary_sensor import (
 )
 from custom_components.sangoma_phone.button import KEY_BUTTONS, RESET_MISSED_CALLS
 from custom_components.sangoma_phone.condition import CONDITIONS
-from custom_components.sangoma_phone.event import EVENT_LABELS, PHONE_EVENT
+from custom_components.sangoma_phone.event import PHONE_EVENT
 from custom_components.sangoma_phone.protocol import EVENTS, CallState, EventKey
 from custom_components.sangoma_phone.sensor import SENSORS
 from custom_components.sangoma_phone.switch import DND
@@ -41,18 +41,18 @@ def test_entity_names_and_icons() -> None:
 def test_event_labels_come_from_the_catalogue() -> None:
     """Event types, the last-event sensor and device triggers use the plain
     labels, one for every event of the catalogue."""
-    labels = {spec.key: EVENT_LABELS[spec.key] for spec in EVENTS}
-    assert set(EVENT_LABELS) == {spec.key for spec in EVENTS}
     event = EN["entity"]["event"]["phone_event"]["state_attributes"]["event_type"]
-    assert event["state"] == labels
+    labels = event["state"]
+    assert set(labels) == {spec.key for spec in EVENTS}
     assert EN["entity"]["sensor"]["last_event"]["state"] == labels
     assert EN["device_automation"]["trigger_type"] == labels
 
 
 def test_labels_are_plain() -> None:
     """No firmware jargon or P-codes where users read event labels."""
+    labels = EN["entity"]["event"]["phone_event"]["state_attributes"]["event_type"]
     for spec in EVENTS:
-        label = EVENT_LABELS[spec.key]
+        label = labels["state"][spec.key]
         assert spec.p_code not in label
         for jargon in ("Open ", "Close ", "UnHold", "New-InCall", "Established"):
             assert jargon not in label, label

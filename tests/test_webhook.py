@@ -20,7 +20,7 @@ from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
-from .conftest import ENTRY_ID, MAC, WEBHOOK_ID, SendRequest, phone_device
+from .conftest import ENTRY_ID, MAC, WEBHOOK_ID, SendRequest, en_texts, phone_device
 
 EVENT_ENTITY = "event.desk_phone_phone_event"
 LAST_EVENT = "sensor.desk_phone_last_event"
@@ -199,8 +199,8 @@ async def test_accounts(
         "1001@pbx.example",
         "2002@sip.example",
     ]
-    assert phone_event_message(events[1].data) == (
-        "Registration failed: account 2002@sip.example"
+    assert phone_event_message(events[1].data, en_texts()) == (
+        "Registration failed: 2002@sip.example"
     )
     assert state.name == "Desk phone SIP registration"
 

@@ -18,8 +18,14 @@ from .counters import RequestCounters
 from .identity import async_setup_device, duplicate_issue_id, mac_mismatch_issue_id
 from .listener import DATA_LISTENER, PhoneListener, async_remove_listener_settings
 from .models import SangomaPhoneConfigEntry, SangomaPhoneData
-from .phone import SangomaPhone, phone_store, restore_machine
+from .phone import (
+    SangomaPhone,
+    no_report_issue_id,
+    phone_store,
+    restore_machine,
+)
 from .services import async_setup_services
+from .texts import async_load_texts, async_troubleshooting_url
 from .urls import NO_LOCAL_URL, async_check_local_url
 from .urls.stale import async_check_stale_urls, stale_urls_issue_id
 from .urls.views import ProvisioningView, UrlListView
@@ -29,7 +35,11 @@ from .web_access.settings import (
     moved_issue_id,
     stored_settings,
 )
-from .webhook import async_register_webhook, async_unregister_webhook
+from .webhook import (
+    async_register_webhook,
+    async_take_over,
+    async_unregister_webhook,
+)
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -44,6 +54,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the provisioning file download; load the phone listener."""
+    await async_load_texts(hass)
     hass.http.register_view(ProvisioningView())
     hass.http.register_view(UrlListView())
     listener = hass.data[DATA_LISTENER] = await PhoneListener.async_load(hass)
@@ -55,6 +66,8 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
     @callback
     def _async_core_config_updated(event: Event) -> None:
+        if "language" in event.data:
+            hass.async_create_task(async_load_texts(hass), eager_start=False)
         if hass.config_entries.async_loaded_entries(DOMAIN):
             async_check_local_url(hass)
             async_check_stale_urls(hass)
@@ -92,6 +105,8 @@ async def async_setup_entry(
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     async_register_webhook(hass, phone)
+    async_take_over(hass, phone)
+    phone.async_check_reported(await async_troubleshooting_url(hass))
     await hass.data[DATA_LISTENER].async_add_phone(entry)
     return True
 
@@ -118,6 +133,7 @@ async def async_remove_entry(
         stale_urls_issue_id,
         duplicate_issue_id,
         moved_issue_id,
+        no_report_issue_id,
     ):
         ir.async_delete_issue(hass, DOMAIN, issue_id(entry.entry_id))
     if not [

@@ -1,5 +1,7 @@
 """Config and reconfigure flows for Sangoma Phone: a phone and who it is."""
 
+import asyncio
+import contextlib
 from typing import Any, override
 
 import voluptuous as vol
@@ -19,13 +21,15 @@ from .const import (
     DEFAULT_LOCAL_ONLY,
     DEFAULT_NAME,
     DOMAIN,
+    FIRST_REQUEST_WAIT,
 )
 from .identity import async_mac_owner, async_pin_mac, parse_mac, pinned_mac
 from .models import SangomaPhoneConfigEntry
 from .options_flow import SangomaPhoneOptionsFlow
 from .protocol import format_mac, normalize_mac
+from .texts import async_troubleshooting_url, async_ui_texts
 from .urls import NO_LOCAL_URL, phone_base_url
-from .urls.page import phone_urls
+from .urls.page import async_phone_urls
 from .urls.stale import async_urls_given
 from .web_access.flow import (
     WebAccessReauthFlow,
@@ -34,7 +38,7 @@ from .web_access.flow import (
     web_access_suggestions,
 )
 from .web_access.settings import async_track_phone_ip
-from .webhook import new_webhook_id
+from .webhook import WaitingWebhook, async_hand_over, new_webhook_id
 
 CONF_REGENERATE_WEBHOOK = "regenerate_webhook"
 
@@ -52,6 +56,7 @@ class SangomaPhoneConfigFlow(WebAccessReauthFlow, domain=DOMAIN):
     _name: str = DEFAULT_NAME
     _mac: str | None = None
     _web_access: dict[str, Any] | None = None
+    _waiting: WaitingWebhook | None = None
 
     @staticmethod
     @callback
@@ -155,10 +160,11 @@ class SangomaPhoneConfigFlow(WebAccessReauthFlow, domain=DOMAIN):
                 user_input or web_access_suggestions(None, self._discovered_ip),
             ),
             errors=errors,
+            description_placeholders={"name": self._name},
         )
 
     async def _create_phone(self, name: str, mac: str | None) -> ConfigFlowResult:
-        """Show the phone's URLs first (step "urls"), then add it."""
+        """Show the phone's URLs and offer the test (step "urls"), then add it."""
         self._new_title = name.strip() or DEFAULT_NAME
         self._new_mac = mac
         self._new_webhook_id = new_webhook_id()
@@ -167,15 +173,66 @@ class SangomaPhoneConfigFlow(WebAccessReauthFlow, domain=DOMAIN):
     async def async_step_urls(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Show every URL before the phone is added; submit adds it."""
+        """Show the URLs (the minimal set first); add the phone now or test it."""
         assert self._new_webhook_id is not None
-        urls = phone_urls(self.hass, self._new_webhook_id, None)
-        if user_input is None and urls is not None:
-            return self.async_show_form(
-                step_id="urls",
-                data_schema=vol.Schema({}),
-                description_placeholders=urls,
+        urls = await async_phone_urls(self.hass, self._new_webhook_id, None)
+        if urls is None:  # no local URL: the phone is added, the message says how
+            return await self.async_step_finish()
+        if self._waiting is None:
+            self._waiting = WaitingWebhook(
+                self.hass, self._new_webhook_id, self._new_title or "", self._new_mac
             )
+        self._waiting.async_open()
+        return self.async_show_menu(
+            step_id="urls",
+            menu_options=["test", "finish"],
+            description_placeholders={**urls, "name": self._new_title or ""},
+        )
+
+    async def async_step_test(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for an event from the phone (DND pressed), then check for it."""
+        return self.async_show_menu(
+            step_id="test",
+            menu_options=["check", "finish"],
+            description_placeholders=await self._async_test_placeholders(),
+        )
+
+    async def async_step_check(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Add the phone if it reported, or say what to check."""
+        assert self._waiting is not None
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(FIRST_REQUEST_WAIT):
+                await self._waiting.async_wait()
+            return await self.async_step_finish()
+        return await self.async_step_not_received()
+
+    async def async_step_not_received(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Say what to check when nothing arrived; check again or add anyway."""
+        return self.async_show_menu(
+            step_id="not_received",
+            menu_options=["check", "finish"],
+            description_placeholders={
+                **await self._async_test_placeholders(),
+                "troubleshooting": await async_troubleshooting_url(self.hass),
+            },
+        )
+
+    async def _async_test_placeholders(self) -> dict[str, str]:
+        urls = await async_phone_urls(self.hass, self._new_webhook_id or "", None) or {}
+        return {"name": self._new_title or "", "base_url": urls.get("base_url", "")}
+
+    async def async_step_finish(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Add the phone, with the requests it sent during the setup."""
+        assert self._new_webhook_id is not None
+        urls = await async_phone_urls(self.hass, self._new_webhook_id, None)
         data: dict[str, Any] = {
             CONF_WEBHOOK_ID: self._new_webhook_id,
             CONF_MAC: self._new_mac,
@@ -184,13 +241,35 @@ class SangomaPhoneConfigFlow(WebAccessReauthFlow, domain=DOMAIN):
             data[CONF_URL_BASE] = phone_base_url(self.hass, None)
         if self._web_access is not None:
             data[CONF_WEB_ACCESS] = self._web_access
+        placeholders: dict[str, str] = {}
+        description: str | None = None if urls else NO_LOCAL_URL
+        if (waiting := self._waiting) is not None:
+            waiting.async_close()  # the phone's own webhook takes over
+            async_hand_over(self.hass, self._new_webhook_id, waiting.requests)
+            if waiting.first is not None:
+                description = "tested"
+                placeholders = {
+                    "name": self._new_title or DEFAULT_NAME,
+                    "event": (await async_ui_texts(self.hass)).event_label(
+                        waiting.first.event.key
+                    ),
+                    "source": waiting.first_source or "?",
+                }
         return self.async_create_entry(
             title=self._new_title or DEFAULT_NAME,
             data=data,
             options={CONF_LOCAL_ONLY: DEFAULT_LOCAL_ONLY},
             # Without a local URL the URLs could not be shown: how to get them.
-            description=None if urls else NO_LOCAL_URL,
+            description=description,
+            description_placeholders=placeholders,
         )
+
+    @callback
+    @override
+    def async_remove(self) -> None:
+        """Give a waiting webhook up when the setup is closed."""
+        if self._waiting is not None:
+            self._waiting.async_close()
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
@@ -208,7 +287,7 @@ class SangomaPhoneConfigFlow(WebAccessReauthFlow, domain=DOMAIN):
                 if user_input.get(CONF_REGENERATE_WEBHOOK):
                     self._new_webhook_id = new_webhook_id()
                     return await self.async_step_reconfigure_confirm()
-                return self._reconfigure()
+                return await self._async_reconfigure()
         suggested = user_input or {
             CONF_NAME: entry.title,
             CONF_MAC: format_mac(mac) if (mac := pinned_mac(entry)) else "",
@@ -236,14 +315,16 @@ class SangomaPhoneConfigFlow(WebAccessReauthFlow, domain=DOMAIN):
         """Show the new URLs; the old ones stop working once confirmed."""
         entry = self._get_reconfigure_entry()
         assert self._new_webhook_id is not None
-        urls = phone_urls(self.hass, self._new_webhook_id, None, entry.options)
+        urls = await async_phone_urls(
+            self.hass, self._new_webhook_id, None, entry.options
+        )
         if user_input is not None or urls is None:
-            return self._reconfigure()
+            return await self._async_reconfigure()
         return self.async_show_form(
             step_id="reconfigure_confirm", description_placeholders=urls
         )
 
-    def _reconfigure(self) -> ConfigFlowResult:
+    async def _async_reconfigure(self) -> ConfigFlowResult:
         """Apply the reconfiguration: MAC (through identity), name, webhook id."""
         entry = self._get_reconfigure_entry()
         if self._new_mac != pinned_mac(entry):
@@ -253,7 +334,7 @@ class SangomaPhoneConfigFlow(WebAccessReauthFlow, domain=DOMAIN):
                 entry, title=self._new_title or entry.title
             )
         # The confirmation shows the new URLs (the last thing the user sees).
-        urls = phone_urls(
+        urls = await async_phone_urls(
             self.hass, self._new_webhook_id, entry.entry_id, entry.options
         )
         self.hass.config_entries.async_update_entry(

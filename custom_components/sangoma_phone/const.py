@@ -40,6 +40,12 @@ PROVISIONING_URL: Final = "/api/sangoma_phone/{entry_id}/provisioning.xml"
 URL_LIST_URL: Final = "/api/sangoma_phone/{entry_id}/urls.txt"
 PROVISIONING_LINK_VALIDITY: Final = timedelta(days=1)
 
+# Setup: how long "Check" waits for the phone's first request (seconds)
+FIRST_REQUEST_WAIT: Final = 10
+# A page of docs/ at the project's home (manifest.json's "documentation")
+DOCS_PAGE: Final = "{home}/blob/main/docs/{page}.md"
+TROUBLESHOOTING_PAGE: Final = "troubleshooting"
+
 # Persisted phone state
 STORAGE_VERSION: Final = 1
 STORAGE_SAVE_DELAY: Final = 10  # seconds

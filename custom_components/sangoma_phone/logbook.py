@@ -18,8 +18,9 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from .const import DEFAULT_NAME, DOMAIN, EVENT_PHONE
-from .event import EVENT_LABELS, PHONE_EVENT
+from .event import PHONE_EVENT
 from .protocol import EVENTS_BY_KEY, EventKey
+from .texts import Texts, ui_texts
 
 _K = EventKey
 # How the other party is named after the event's label.
@@ -67,28 +68,25 @@ DEFAULT_ICON: Final = "mdi:phone"
 REGISTRATION_EVENTS = frozenset({_K.REGISTERED, _K.UNREGISTERED, _K.REGISTER_FAILED})
 
 
-def phone_event_message(data: Mapping[str, Any]) -> str:
+def phone_event_message(data: Mapping[str, Any], texts: Texts) -> str:
     """Return the logbook line of an event, e.g. ``Incoming call from Alice (1002)``."""
     key = str(data.get("event"))
     spec = EVENTS_BY_KEY.get(key)
     if spec is None:
-        return f"Unknown event {key}"
+        return texts.phrase("unknown_event", key=key)
+    label = texts.event_label(spec.key)
     name = str(data.get("display_remote") or "")
     number = str(data.get("remote_number") or "")
     party = f"{name} ({number})" if name and number and name != number else ""
     party = party or name or number
-    if key == _K.IP_CHANGED:
-        return (
-            f"{EVENT_LABELS[spec.key]} to {data['ip']}"
-            if data.get("ip")
-            else EVENT_LABELS[spec.key]
-        )
+    if key == _K.IP_CHANGED and data.get("ip"):
+        return texts.phrase("event_value", event=label, value=str(data["ip"]))
     if key in REGISTRATION_EVENTS and data.get("account"):
-        return f"{EVENT_LABELS[spec.key]}: account {data['account']}"
+        return texts.phrase("event_value", event=label, value=str(data["account"]))
     if not party or not spec.params or "remote" not in spec.params:
-        return EVENT_LABELS[spec.key]
-    word = "from" if key in _FROM else "to" if key in _TO else "with"
-    return f"{EVENT_LABELS[spec.key]} {word} {party}"
+        return label
+    word = "event_from" if key in _FROM else "event_to" if key in _TO else "event_with"
+    return texts.phrase(word, event=label, party=party)
 
 
 @callback
@@ -112,7 +110,7 @@ def async_describe_events(
             name = entry.title if entry else None
         description = {
             LOGBOOK_ENTRY_NAME: name or DEFAULT_NAME,
-            LOGBOOK_ENTRY_MESSAGE: phone_event_message(data),
+            LOGBOOK_ENTRY_MESSAGE: phone_event_message(data, ui_texts(hass)),
             LOGBOOK_ENTRY_ICON: ICONS.get(str(data.get("event")), DEFAULT_ICON),
         }
         if entry_id and (

@@ -40,8 +40,9 @@ from .gate import MAX_NETWORKS
 from .listener import DATA_LISTENER, ListenerSettings
 from .models import SangomaPhoneConfigEntry
 from .protocol.ratelimit import DEFAULT_RATE, MAX_RATE, MIN_RATE
+from .texts import async_docs_url
 from .urls import NO_LOCAL_URL, phone_base_url
-from .urls.page import phone_urls
+from .urls.page import async_phone_urls
 from .urls.stale import async_check_stale_urls, async_urls_given
 from .web_access.flow import (
     async_check_web_access,
@@ -63,13 +64,14 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
         return self.async_show_menu(
             step_id="init",
             menu_options=["urls", "settings", "web_access", "listener"],
+            description_placeholders={"name": self.config_entry.title},
         )
 
     async def async_step_urls(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Show the URLs to give the phone and the provisioning file; close."""
-        urls = phone_urls(
+        urls = await async_phone_urls(
             self.hass,
             self.config_entry.data[CONF_WEBHOOK_ID],
             self.config_entry.entry_id,
@@ -77,7 +79,8 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
         )
         # A page to read, not a form: it closes without saving anything.
         return self.async_abort(
-            reason="urls" if urls else NO_LOCAL_URL, description_placeholders=urls
+            reason="urls" if urls else NO_LOCAL_URL,
+            description_placeholders={**(urls or {}), "name": self.config_entry.title},
         )
 
     async def async_step_settings(
@@ -121,6 +124,7 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
         }
         return self.async_show_form(
             step_id="settings",
+            description_placeholders={"name": self.config_entry.title},
             data_schema=self.add_suggested_values_to_schema(
                 vol.Schema(
                     {
@@ -145,7 +149,7 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
             errors=errors,
         )
 
-    def _listener_saved(self, options: dict[str, Any]) -> ConfigFlowResult:
+    async def _async_listener_saved(self, options: dict[str, Any]) -> ConfigFlowResult:
         """Save; when this phone's URLs changed, the confirmation shows them."""
         entry = self.config_entry
         others = [
@@ -164,7 +168,7 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
         return self.async_create_entry(
             data=options,
             description="urls_changed",
-            description_placeholders=phone_urls(
+            description_placeholders=await async_phone_urls(
                 self.hass, entry.data[CONF_WEBHOOK_ID], entry.entry_id, options
             ),
         )
@@ -188,6 +192,7 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
             return self.async_abort(reason="listener_not_loaded")
         errors: dict[str, str] = {}
         placeholders = {
+            "docs_url": await async_docs_url(self.hass, "listener"),
             "used_by": ", ".join(self._phones_on_listener()) or NOTHING,
             "phones": "",
         }
@@ -210,7 +215,7 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
                 # The listener owns its settings: it stores and applies them.
                 if settings != listener.settings:
                     await listener.async_set_settings(settings)
-                return self._listener_saved(
+                return await self._async_listener_saved(
                     {**self.config_entry.options, CONF_USE_LISTENER: use}
                 )
         suggested = user_input or {
@@ -235,7 +240,7 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
                 suggested,
             ),
             errors=errors,
-            description_placeholders=placeholders,
+            description_placeholders={**placeholders, "name": self.config_entry.title},
         )
 
     async def async_step_web_access(
@@ -279,5 +284,8 @@ class SangomaPhoneOptionsFlow(OptionsFlowWithReload):
                 suggested,
             ),
             errors=errors,
-            description_placeholders={"phone_ip": phone_ip or NOTHING},
+            description_placeholders={
+                "phone_ip": phone_ip or NOTHING,
+                "name": self.config_entry.title,
+            },
         )

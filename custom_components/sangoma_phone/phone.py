@@ -12,6 +12,7 @@ from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
@@ -83,6 +84,14 @@ def restore_machine(stored: object, title: str = "") -> PhoneStateMachine:
     return machine
 
 
+NO_REPORT: Final = "no_report"
+
+
+def no_report_issue_id(entry_id: str) -> str:
+    """Return the repair issue id of a phone that has never reported."""
+    return f"{NO_REPORT}_{entry_id}"
+
+
 class SangomaPhone:
     """One phone at runtime: its state, its gate, its store, its subscribers."""
 
@@ -115,6 +124,30 @@ class SangomaPhone:
         self._subscriptions = 0
         self.proven_ip: str | None = None
         self._closed = False  # unloaded: its state is saved, it takes nothing
+        self._never_reported = False  # its "no report yet" repair is open
+
+    @callback
+    def async_check_reported(self, learn_more_url: str) -> None:
+        """Open the "no report yet" repair if the phone never sent a request.
+
+        It closes by itself with the phone's first accepted request.
+        """
+        if self.state.last_event_time is not None:
+            ir.async_delete_issue(
+                self.hass, DOMAIN, no_report_issue_id(self.entry.entry_id)
+            )
+            return
+        self._never_reported = True
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            no_report_issue_id(self.entry.entry_id),
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=NO_REPORT,
+            translation_placeholders={"name": self.entry.title},
+            learn_more_url=learn_more_url,
+        )
 
     @property
     def closed(self) -> bool:
@@ -242,6 +275,11 @@ class SangomaPhone:
             # may offer as its web access host.
             self.proven_ip = request.variables.ip
         self.counters.count_event(request.event.key)
+        if self._never_reported:
+            self._never_reported = False
+            ir.async_delete_issue(
+                self.hass, DOMAIN, no_report_issue_id(self.entry.entry_id)
+            )
         if device_details(self.state) != before:
             async_update_device(self.hass, self.device_id, self.state)
         self._schedule_save()

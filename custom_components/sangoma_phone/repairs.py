@@ -23,7 +23,7 @@ from .identity import (
 )
 from .protocol import format_mac
 from .urls import NO_LOCAL_URL, async_check_local_url, phone_base_url
-from .urls.page import phone_urls
+from .urls.page import async_phone_urls
 from .urls.stale import STALE_URLS, async_urls_given, quiet_phones
 from .web_access.settings import (
     WEB_ACCESS_MOVED,
@@ -135,7 +135,7 @@ class StaleUrlsRepairFlow(RepairsFlow):
         entry = self.hass.config_entries.async_get_entry(self._entry_id)
         if entry is None:
             return self.async_abort(reason="phone_removed")
-        placeholders = phone_urls(
+        placeholders = await async_phone_urls(
             self.hass, entry.data[CONF_WEBHOOK_ID], entry.entry_id, entry.options
         )
         if placeholders is None:

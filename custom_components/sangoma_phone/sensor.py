@@ -1,8 +1,10 @@
-"""Sensors of a Sangoma phone: call state, other party, last event, missed calls."""
+"""Sensors of a Sangoma phone: call state, other party, last event, missed calls,
+when it last reported."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Final, override
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -10,11 +12,11 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
 )
 from homeassistant.const import EntityCategory, UnitOfTime
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .entity import SangomaPhoneEntityDescription, SangomaPhoneStateEntity
-from .models import SangomaPhoneConfigEntry
+from .models import PhoneUpdate, SangomaPhoneConfigEntry
 from .protocol import EVENT_KEYS, CallState, PhoneState
 
 PARALLEL_UPDATES = 0
@@ -93,15 +95,31 @@ SENSORS: tuple[SangomaSensorEntityDescription, ...] = (
 )
 
 
+# When the phone last sent a request (any event): written at most once a
+# minute, so that a call's burst of requests writes it once.
+LAST_REPORT = SangomaSensorEntityDescription(
+    key="last_report",
+    translation_key="last_report",
+    device_class=SensorDeviceClass.TIMESTAMP,
+    entity_category=EntityCategory.DIAGNOSTIC,
+    value_fn=lambda state: state.last_event_time,
+    fields=frozenset({"last_event_time"}),
+)
+LAST_REPORT_STEP: Final = timedelta(minutes=1)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: SangomaPhoneConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the phone's sensors."""
+    phone = entry.runtime_data.phone
     async_add_entities(
-        SangomaPhoneSensor(entry.runtime_data.phone, description)
-        for description in SENSORS
+        [
+            *(SangomaPhoneSensor(phone, description) for description in SENSORS),
+            SangomaPhoneLastReportSensor(phone, LAST_REPORT),
+        ]
     )
 
 
@@ -121,3 +139,31 @@ class SangomaPhoneSensor(SangomaPhoneStateEntity, SensorEntity):
         if self.entity_description.attributes_fn is None:
             return None
         return self.entity_description.attributes_fn(self.phone.state)
+
+
+class SangomaPhoneLastReportSensor(SangomaPhoneSensor):
+    """When the phone last reported, to the minute (fewer recorder rows)."""
+
+    _written: datetime | None = None
+
+    @property
+    def native_value(self) -> datetime | None:
+        """Return the time last written (None until the phone reports)."""
+        return self._written
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Start from the stored state's time."""
+        self._written = self.phone.state.last_event_time
+        await super().async_added_to_hass()
+
+    @override
+    @callback
+    def _async_update(self, update: PhoneUpdate) -> None:
+        now = self.phone.state.last_event_time
+        if now is None or (
+            self._written is not None and abs(now - self._written) < LAST_REPORT_STEP
+        ):
+            return
+        self._written = now
+        self.async_write_ha_state()

@@ -18,7 +18,6 @@ from homeassistant.helpers.trigger import Trigger, TriggerActionRunner, TriggerC
 from homeassistant.helpers.typing import ConfigType
 
 from .const import EVENT_PHONE
-from .event import EVENT_LABELS
 from .protocol import EVENTS_BY_KEY, EventKey
 from .targets import (
     CONF_FORWARD,
@@ -26,6 +25,7 @@ from .targets import (
     async_target_device_ids,
     validate_target_config,
 )
+from .texts import ui_texts
 
 NUMBER_EXACT: Final = "exact"
 NUMBER_STARTS_WITH: Final = "starts_with"
@@ -164,7 +164,10 @@ class PhoneTrigger(Trigger):
             variables = {k: v for k, v in data.items() if k != "event"}
             run_action(
                 {**variables, "event_type": spec.key.value},
-                f"{EVENT_LABELS[spec.key]} on a Sangoma phone",
+                ui_texts(self._hass).phrase(
+                    "trigger_description",
+                    event=ui_texts(self._hass).event_label(spec.key),
+                ),
                 event.context,
             )
 

@@ -12,7 +12,7 @@ from custom_components.sangoma_phone.const import (
 )
 from custom_components.sangoma_phone.listener import DATA_LISTENER, ListenerSettings
 from custom_components.sangoma_phone.urls import phone_event_urls
-from custom_components.sangoma_phone.urls.page import url_placeholders
+from custom_components.sangoma_phone.urls.page import async_url_placeholders
 from homeassistant.core import HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
 
@@ -57,7 +57,9 @@ async def test_urls_use_the_listener(
     assert listener_url == webhook_url.replace(
         "http://homeassistant.local:8123", f"http://homeassistant.local:{listener}"
     )
-    placeholders = url_placeholders(hass, WEBHOOK_ID, options=init_integration.options)
+    placeholders = await async_url_placeholders(
+        hass, WEBHOOK_ID, options=init_integration.options
+    )
     assert placeholders["base_url"] == (
         f"http://homeassistant.local:{listener}/api/webhook/{WEBHOOK_ID}"
     )
@@ -72,5 +74,7 @@ async def test_urls_use_the_listener(
 async def test_listener_url_ipv6(hass: HomeAssistant, listener: int) -> None:
     """The host of an IPv6 local URL keeps its brackets, the port is replaced."""
     await async_process_ha_core_config(hass, {"internal_url": "https://[fd00::5]:8123"})
-    placeholders = url_placeholders(hass, WEBHOOK_ID, options={CONF_USE_LISTENER: True})
+    placeholders = await async_url_placeholders(
+        hass, WEBHOOK_ID, options={CONF_USE_LISTENER: True}
+    )
     assert placeholders["base_url"] == f"http://[fd00::5]:{listener}{PATH.decode()}"

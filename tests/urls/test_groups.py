@@ -22,18 +22,19 @@ from custom_components.sangoma_phone.sensor import SENSORS
 from custom_components.sangoma_phone.switch import DND
 from custom_components.sangoma_phone.urls.groups import (
     ALWAYS_FED,
-    ENTITY_NAMES,
     FEEDS,
     GROUP_OF,
-    GROUP_TITLES,
     MINIMAL,
     UrlGroup,
     entity_list,
     feed_table,
     group_entities,
     group_events,
+    group_title,
     shown_events,
 )
+
+from ..conftest import en_texts
 
 BASE = "http://192.168.1.10:8123"
 WEBHOOK_ID = "0123456789abcdef0123456789abcdef"
@@ -41,15 +42,23 @@ ROOT = Path(__file__).parents[2]
 EN = json.loads(
     (ROOT / "custom_components/sangoma_phone/translations/en.json").read_text()
 )
+TEXTS = en_texts()
+ENTITY_KEYS = {key for platform in EN["entity"].values() for key in platform}
 
 
 def test_every_event_is_in_one_group_and_mapped() -> None:
     assert set(GROUP_OF) == set(FEEDS) == {e.key for e in EVENTS}
-    assert set(GROUP_TITLES) == set(UrlGroup)
+    assert [group_title(g, TEXTS) for g in UrlGroup] == [
+        "Calls",
+        "DND and forwarding",
+        "Handset and mute",
+        "Registration",
+        "Phone start",
+    ]
     grouped = [e.key for g in UrlGroup for e in group_events(g, unverified=True)]
     assert sorted(grouped) == sorted(e.key for e in EVENTS)
     for keys in FEEDS.values():
-        assert set(keys) <= set(ENTITY_NAMES)
+        assert set(keys) <= ENTITY_KEYS
         assert not set(keys) & set(ALWAYS_FED)
 
 
@@ -73,7 +82,8 @@ def test_group_entities_say_what_stays_unknown() -> None:
     assert "muted" in group_entities(UrlGroup.HOOK_MUTE)
     assert "always_forward" in group_entities(UrlGroup.DND_FORWARDS)
     assert group_entities(UrlGroup.REGISTRATION) == ("registered",)
-    assert entity_list(()) == "—"
+    assert entity_list((), TEXTS) == "—"
+    assert entity_list(("in_call", "registered"), TEXTS) == "In call, SIP registration"
 
 
 def test_unverified_events_are_opt_in() -> None:
@@ -90,26 +100,21 @@ def test_unverified_events_are_opt_in() -> None:
 
 
 def test_feed_table() -> None:
-    table = feed_table()
+    table = feed_table(TEXTS)
     lines = table.splitlines()
     assert len(lines) == 2 + len(EVENTS)
-    assert lines[2].startswith("| P3701 | Setup Completed | Device |")
-    assert "| P3734 | IP Changed (unverified, opt-in) |" in table
-    assert "| P3707 | Incoming Call | Calls | yes | Call state, In call," in table
+    assert lines[2].startswith("| Setup Completed | P3701 | Phone start |  |")
+    assert "| IP Changed (not confirmed on every firmware) | P3734 |" in table
+    assert "| Incoming Call | P3707 | Calls | yes | Call state, In call," in table
 
 
 def test_feed_map_names_and_readme() -> None:
     """The map's entities exist and are named as translated; the README has it."""
     keys = {d.key for d in (*BINARY_SENSORS, *SENSORS, DND, PHONE_EVENT)}
-    assert set(ENTITY_NAMES) == keys
-    names = {
-        key: item["name"]
-        for platform in EN["entity"].values()
-        for key, item in platform.items()
-    }
-    for key, name in ENTITY_NAMES.items():
-        assert names[key] == name, key
-    assert feed_table() in (ROOT / "README.md").read_text()
+    fed = {key for keys in FEEDS.values() for key in keys} | set(ALWAYS_FED)
+    assert fed <= keys <= ENTITY_KEYS
+    docs = (ROOT / "docs/urls.md").read_text()
+    assert feed_table(TEXTS) in docs
 
 
 def test_feed_map_matches_the_state_machine() -> None:

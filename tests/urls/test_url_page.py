@@ -28,7 +28,8 @@ def _blocks(markdown: str) -> list[str]:
 async def test_url_page_lists_every_url_grouped(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    """All URLs, each its own code block, grouped, minimal set marked; Close."""
+    """All URLs, each its own code block: the essential ones first, then the
+    others by group, each group saying what it updates; Close."""
     result = await open_options_step(hass, init_integration.entry_id, "urls")
     assert result["type"] is FlowResultType.ABORT  # a page that closes
     placeholders = result["description_placeholders"]
@@ -36,12 +37,16 @@ async def test_url_page_lists_every_url_grouped(
     blocks = _blocks(urls)
     assert len(blocks) == 33 == int(placeholders["count"])
     assert all(b.startswith(f"{BASE}?event=") and "\n" not in b for b in blocks)
-    for title in ("Calls", "DND and forwards", "Hook and mute", "Registration"):
-        assert f"#### {title}\n\nWithout these, *" in urls
-    assert "Without these, *Off hook, Muted* stay unknown." in urls
-    assert urls.count("★ minimal set") == 9 == int(placeholders["minimal_count"])
-    # Labels stay outside the blocks.
-    assert "**Incoming Call** (P3707) ★ minimal set\n\n```\n" in urls
+    essential, _, others = urls.partition("### The other 24 URLs")
+    assert essential.startswith("### The 9 essential URLs ★")
+    assert len(_blocks(essential)) == 9 == int(placeholders["minimal_count"])
+    assert essential.count(" ★ (P") == 9
+    for title in ("Calls", "DND and forwarding", "Handset and mute", "Registration"):
+        assert f"#### {title}\n\nUpdates: " in others
+    assert "#### Handset and mute\n\nUpdates: Off hook, Muted." in others
+    assert "★" not in others
+    # Field names stay outside the blocks.
+    assert "**Incoming Call** ★ (P3707)\n\n```\n" in urls
     assert "urls.txt?webhook=" in placeholders["url_list_link"]
     assert "provisioning.xml?webhook=" in placeholders["provisioning_link"]
     assert "authSig=" in placeholders["provisioning_link"]
@@ -65,7 +70,7 @@ async def test_p3734_is_opt_in_everywhere(
     result = await open_options_step(hass, init_integration.entry_id, "urls")
     urls = result["description_placeholders"]["urls"]
     assert len(_blocks(urls)) == 34
-    assert "**IP Changed** (P3734) — unverified on some firmware" in urls
+    assert "**IP Changed** (P3734) — not confirmed on every firmware" in urls
     text = await (await client.get(TEXT_PATH)).text()
     assert "P3734\t" in text
     xml = await (

@@ -39,7 +39,9 @@ def form(phone: FakePhone, **changes: Any) -> dict[str, Any]:
 async def past_the_urls(hass: HomeAssistant, result: Any) -> Any:
     """Go on from the URL page the first setup shows before adding the phone."""
     assert result["step_id"] == "urls", result
-    return await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "finish"}
+    )
 
 
 @pytest.mark.usefixtures("local_url")

@@ -10,6 +10,7 @@ from types import MappingProxyType
 
 from ..const import NOTHING
 from ..protocol.events import EVENTS, EventKey, EventSpec
+from ..texts import Texts
 
 
 class UrlGroup(StrEnum):
@@ -21,35 +22,6 @@ class UrlGroup(StrEnum):
     REGISTRATION = "registration"
     DEVICE = "device"
 
-
-GROUP_TITLES: Mapping[UrlGroup, str] = MappingProxyType({
-    UrlGroup.CALLS: "Calls",
-    UrlGroup.DND_FORWARDS: "DND and forwards",
-    UrlGroup.HOOK_MUTE: "Hook and mute",
-    UrlGroup.REGISTRATION: "Registration",
-    UrlGroup.DEVICE: "Device",
-})  # fmt: skip
-
-ENTITY_NAMES: Mapping[str, str] = MappingProxyType({
-    "in_call": "In call",
-    "ringing": "Ringing",
-    "off_hook": "Off hook",
-    "registered": "SIP registration",
-    "on_hold": "On hold",
-    "muted": "Muted",
-    "always_forward": "Always forward",
-    "busy_forward": "Busy forward",
-    "no_answer_forward": "No answer forward",
-    "dnd": "Do not disturb",
-    "call_state": "Call state",
-    "remote_number": "Remote number",
-    "remote_name": "Remote name",
-    "missed_calls": "Missed calls",
-    "last_call_duration": "Last call duration",
-    "last_event": "Last event",
-    "ip_address": "IP address",
-    "phone_event": "Phone event",
-})  # fmt: skip
 
 # Every accepted request changes these (each URL carries $ip).
 ALWAYS_FED: tuple[str, ...] = ("last_event", "phone_event", "ip_address")
@@ -123,21 +95,24 @@ def group_entities(group: UrlGroup) -> tuple[str, ...]:
     return tuple(dict.fromkeys(key for keys in fed for key in keys))
 
 
-def entity_list(keys: tuple[str, ...]) -> str:
+def group_title(group: UrlGroup, texts: Texts) -> str:
+    """Return a group's title."""
+    return texts.phrase(f"group_{group}")
+
+
+def entity_list(keys: tuple[str, ...], texts: Texts) -> str:
     """Return entity names, comma-separated (NOTHING for none)."""
-    return ", ".join(ENTITY_NAMES[key] for key in keys) or NOTHING
+    return ", ".join(texts.entity_name(key) for key in keys) or NOTHING
 
 
-def feed_table() -> str:
-    """Return the P-code → entity map as a Markdown table (URL page, README)."""
-    rows = [
-        "| P-code | Event | Group | Minimal set | Feeds |",
-        "|---|---|---|---|---|",
-    ]
+def feed_table(texts: Texts) -> str:
+    """Return the field → entity map as a Markdown table (URL page, docs)."""
+    rows = [texts.phrase("table_head"), "|---|---|---|---|---|"]
     rows.extend(
-        f"| {e.p_code} | {e.name}{'' if e.verified else ' (unverified, opt-in)'} "
-        f"| {GROUP_TITLES[GROUP_OF[e.key]]} | {'yes' if e.key in MINIMAL else ''} "
-        f"| {entity_list(FEEDS[e.key])} |"
+        f"| {e.name}{'' if e.verified else f' ({texts.phrase("unverified")})'} "
+        f"| {e.p_code} | {group_title(GROUP_OF[e.key], texts)} "
+        f"| {texts.phrase('yes') if e.key in MINIMAL else ''} "
+        f"| {entity_list(FEEDS[e.key], texts)} |"
         for e in EVENTS
     )
     return "\n".join(rows) + "\n"

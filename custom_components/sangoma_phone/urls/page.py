@@ -14,15 +14,18 @@ from homeassistant.helpers.network import NoURLAvailableError
 
 from ..const import CONF_MAC, PROVISIONING_LINK_VALIDITY
 from ..protocol import webhook_path
+from ..protocol.events import EventSpec
+from ..texts import Texts, async_ui_texts
 from . import include_unverified, phone_base_url, urls_for
 from .groups import (
-    GROUP_TITLES,
+    GROUP_OF,
     MINIMAL,
     UrlGroup,
     entity_list,
     feed_table,
     group_entities,
-    group_events,
+    group_title,
+    shown_events,
 )
 from .views import (
     LINK_WEBHOOK,
@@ -35,26 +38,40 @@ from .views import (
 MINIMAL_MARK = "★"
 
 
-def grouped_urls(urls: Mapping[str, str], *, unverified: bool) -> str:
-    """Return the URLs as Markdown: by group, each URL in its own code block."""
+def _url_block(event: EventSpec, url: str, texts: Texts) -> str:
+    """One URL under the name of its field on the phone (its P-code as a hint)."""
+    mark = f" {MINIMAL_MARK}" if event.key in MINIMAL else ""
+    note = "" if event.verified else f" — {texts.phrase('unverified')}"
+    return f"**{event.name}**{mark} ({event.p_code}){note}\n\n```\n{url}\n```"
+
+
+def grouped_urls(urls: Mapping[str, str], texts: Texts, *, unverified: bool) -> str:
+    """Return the URLs as Markdown: the essential ones first, then by group,
+    each URL in its own code block under its field's name."""
+    shown = [e for e in shown_events(unverified=unverified) if e.key in urls]
+    essential = [e for e in shown if e.key in MINIMAL]
+    others = [e for e in shown if e.key not in MINIMAL]
     parts: list[str] = []
+    if essential:
+        parts.append(
+            f"### {texts.phrase('essential', count=str(len(essential)))}\n\n"
+            f"{texts.phrase('essential_intro')}"
+        )
+        parts.extend(_url_block(e, urls[e.key], texts) for e in essential)
+    if others:
+        parts.append(
+            f"### {texts.phrase('others', count=str(len(others)))}\n\n"
+            f"{texts.phrase('others_intro')}"
+        )
     for group in UrlGroup:
-        events = [
-            e for e in group_events(group, unverified=unverified) if e.key in urls
-        ]
+        events = [e for e in others if GROUP_OF[e.key] is group]
         if not events:
             continue
+        fed = entity_list(group_entities(group), texts)
         parts.append(
-            f"#### {GROUP_TITLES[group]}\n\n"
-            f"Without these, *{entity_list(group_entities(group))}* stay unknown."
+            f"#### {group_title(group, texts)}\n\n{texts.phrase('feeds', entities=fed)}"
         )
-        for event in events:
-            mark = f" {MINIMAL_MARK} minimal set" if event.key in MINIMAL else ""
-            note = "" if event.verified else " — unverified on some firmware"
-            parts.append(
-                f"**{event.name}** ({event.p_code}){mark}{note}\n\n"
-                f"```\n{urls[event.key]}\n```"
-            )
+        parts.extend(_url_block(e, urls[e.key], texts) for e in events)
     return "\n\n".join(parts)
 
 
@@ -67,7 +84,7 @@ def _link(hass: HomeAssistant, path: str, webhook_id: str, text: str) -> str:
     return f'<a href="{html.escape(signed)}" target="_blank">{html.escape(text)}</a>'
 
 
-def url_placeholders(
+async def async_url_placeholders(
     hass: HomeAssistant,
     webhook_id: str,
     entry_id: str | None = None,
@@ -81,12 +98,13 @@ def url_placeholders(
     base = phone_base_url(hass, options)
     unverified = include_unverified(options)
     urls = urls_for(hass, webhook_id, options)
+    texts = await async_ui_texts(hass)
     placeholders = {
         "base_url": f"{base}{webhook_path(webhook_id)}",
-        "urls": grouped_urls(urls, unverified=unverified),
+        "urls": grouped_urls(urls, texts, unverified=unverified),
         "count": str(len(urls)),
         "minimal_count": str(len(MINIMAL)),
-        "feed_table": feed_table(),
+        "feed_table": feed_table(texts),
         "provisioning_link": "",
         "url_list_link": "",
     }
@@ -97,12 +115,12 @@ def url_placeholders(
             hass, provisioning_path(entry_id), webhook_id, provisioning_filename(mac)
         )
         placeholders["url_list_link"] = _link(
-            hass, url_list_path(entry_id), webhook_id, "URL list (text)"
+            hass, url_list_path(entry_id), webhook_id, texts.phrase("url_list")
         )
     return placeholders
 
 
-def phone_urls(
+async def async_phone_urls(
     hass: HomeAssistant,
     webhook_id: str,
     entry_id: str | None,
@@ -110,6 +128,6 @@ def phone_urls(
 ) -> dict[str, str] | None:
     """Return the URL placeholders; None when Home Assistant has no local URL."""
     try:
-        return url_placeholders(hass, webhook_id, entry_id, options)
+        return await async_url_placeholders(hass, webhook_id, entry_id, options)
     except NoURLAvailableError:
         return None

@@ -61,7 +61,8 @@ def web_access_schema() -> vol.Schema:
                 )
             ),
             vol.Required(CONF_HTTPS, default=False): BooleanSelector(),
-            vol.Required(CONF_VERIFY_SSL, default=True): BooleanSelector(),
+            # Phones have self-signed certificates: off unless the user knows better.
+            vol.Required(CONF_VERIFY_SSL, default=False): BooleanSelector(),
             vol.Required(CONF_USERNAME, default=DEFAULT_USERNAME): TextSelector(),
             vol.Optional(CONF_PASSWORD): _PASSWORD,
             vol.Required(CONF_ALLOW_BASIC, default=False): BooleanSelector(),
