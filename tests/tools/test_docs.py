@@ -1,4 +1,4 @@
-"""The README's dashboard and blueprint links match the files and the entities."""
+"""The documented dashboard and blueprint links match the files and the entities."""
 
 import json
 from pathlib import Path
@@ -11,6 +11,7 @@ from homeassistant.core import HomeAssistant
 
 ROOT = Path(__file__).parents[2]
 README = (ROOT / "README.md").read_text()
+AUTOMATIONS = (ROOT / "docs" / "automations.md").read_text()
 DASHBOARD = (ROOT / "docs" / "dashboard.yaml").read_text()
 BLUEPRINTS = sorted(
     (ROOT / "blueprints" / "automation" / "sangoma_phone").glob("*.yaml")
@@ -27,10 +28,17 @@ class _Loader(yaml.SafeLoader):
 _Loader.add_constructor("!input", lambda loader, node: loader.construct_scalar(node))  # type: ignore[arg-type]
 
 
-def test_dashboard_in_readme() -> None:
-    """The README shows docs/dashboard.yaml as it is, with its screenshot."""
-    assert f"```yaml\n{DASHBOARD}```" in README
-    assert "docs/dashboard-in-call.png" in README
+def test_dashboard_documented() -> None:
+    """docs/automations.md shows docs/dashboard.yaml as it is, with its
+    screenshot; the README shows the screenshot and links to it."""
+    assert f"```yaml\n{DASHBOARD}```" in AUTOMATIONS
+    assert "](dashboard-in-call.png)" in AUTOMATIONS
+    raw = MANIFEST["documentation"].replace(
+        "https://github.com/", "https://raw.githubusercontent.com/"
+    )
+    assert f"]({raw}/main/docs/dashboard-in-call.png)" in README
+    page = f"{MANIFEST['documentation']}/blob/main/docs/automations.md"
+    assert f"]({page}#a-dashboard-for-the-phone)" in README
 
 
 @pytest.mark.usefixtures("init_integration", "enable_all_entities")
@@ -44,8 +52,9 @@ async def test_dashboard_entities_exist(hass: HomeAssistant) -> None:
         assert hass.states.get(entity_id) is not None, entity_id
 
 
-def test_blueprints_importable_from_readme() -> None:
-    """Each blueprint's source URL is under the documentation URL and linked."""
+def test_blueprints_importable_from_the_docs() -> None:
+    """Each blueprint's source URL is under the documentation URL, and its
+    import link is in the README and in docs/automations.md."""
     assert len(BLUEPRINTS) == 4
     for path in BLUEPRINTS:
         blueprint = yaml.load(path.read_text(), Loader=_Loader)["blueprint"]  # noqa: S506 (a SafeLoader)
@@ -53,3 +62,4 @@ def test_blueprints_importable_from_readme() -> None:
         assert url.startswith(MANIFEST["documentation"] + "/blob/main/blueprints/")
         assert url.endswith(f"/{path.name}")
         assert quote(url, safe="") in README, path.name
+        assert quote(url, safe="") in AUTOMATIONS, path.name
