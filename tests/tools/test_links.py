@@ -241,8 +241,8 @@ def test_readme_images_are_absolute_and_exist() -> None:
 
 
 def test_code_links_to_docs_pages_exist() -> None:
-    """The pages the integration links to (const.py's *_PAGE, DOCS_PAGE) exist,
-    and so does every docs/*.md the code names."""
+    """The pages the integration links to (const.py's *_PAGE with DOCS_PAGE,
+    async_docs_url's pages) exist, and so does every docs/*.md the code names."""
     assert (ROOT / "docs" / "troubleshooting.md").is_file()
     code = ROOT / "custom_components" / "sangoma_phone"
     const = (code / "const.py").read_text()
@@ -253,10 +253,13 @@ def test_code_links_to_docs_pages_exist() -> None:
         if template is not None:
             url = template.group(1).format(home=HOME, page=page)
             assert own_file(url) == (f"docs/{page}.md", ""), url
-    named = {
-        match
-        for path in [*code.rglob("*.py"), *code.rglob("*.json")]
-        for match in re.findall(r"\bdocs/([\w-]+\.md)", path.read_text())
+    sources = [p.read_text() for p in [*code.rglob("*.py"), *code.rglob("*.json")]]
+    named = {m for text in sources for m in re.findall(r"\bdocs/([\w-]+\.md)", text)}
+    # Pages named where their link is made: async_docs_url(hass, "listener").
+    named |= {
+        f"{m}.md"
+        for text in sources
+        for m in re.findall(r'async_docs_url\(\s*[\w.]+,\s*"([\w-]+)"', text)
     }
     for page in named:
         assert (ROOT / "docs" / page).is_file(), page
