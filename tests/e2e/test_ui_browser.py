@@ -22,6 +22,7 @@ import pytest_asyncio
 import yaml
 
 from tests.fake_phone import HOST as FAKE_HOST, FakePhone
+from tests.screenshots import record_screenshot
 from tools.sangoma_sim import (
     Options,
     Party,
@@ -97,13 +98,18 @@ async def page(chromium: Path, request: pytest.FixtureRequest) -> AsyncIterator[
             await browser.close()
 
 
-async def shot(page: Page, name: str, *, docs: bool = False) -> None:
-    """Save a screenshot; the README's ones also to docs/ when asked to."""
+async def shot(
+    page: Page, name: str, *, docs: bool = False, strings: tuple[str, ...] = ()
+) -> None:
+    """Save a screenshot; the documented ones also to docs/ when asked to, with
+    the English UI strings they show (docs/screenshots.json: a unit test then
+    notices when one of those strings changes)."""
     await page.screenshot(path=SHOTS / name)
     if docs and os.environ.get("SANGOMA_UPDATE_SCREENSHOTS") == "1":
         # 256 colours are plenty for the UI and keep the repository small.
         with Image.open(SHOTS / name) as image:
             image.quantize(256).save(DOCS / name, optimize=True)
+        record_screenshot(name, strings)
 
 
 async def log_in(page: Page, instance: HassInstance) -> None:
@@ -145,11 +151,22 @@ async def test_add_phone_and_watch_a_call(
     await expect(name).to_have_value("Sangoma phone")
     await name.fill(NAME)
     await page.get_by_role("textbox", name=re.compile("MAC address")).fill(MAC)
-    await shot(page, "browser-add-phone.png", docs=True)
+    await shot(
+        page,
+        "browser-add-phone.png",
+        docs=True,
+        strings=(
+            "config.step.user.title",
+            "config.step.user.description",
+            "config.step.user.data.name",
+            "config.step.user.data.mac",
+            "config.step.user.data.web_access",
+        ),
+    )
     await page.get_by_role("button", name="Submit").click()
 
-    # A step of its own shows every URL, each in its own block, before the
-    # phone is added.
+    # A step of its own shows every URL, each in its own block, the essential
+    # ones first, before the phone is added.
     webhook = re.compile(
         re.escape(hass_instance.base_url) + r"/api/webhook/([0-9a-f]{32,64})\?"
     )
@@ -166,15 +183,53 @@ async def test_add_phone_and_watch_a_call(
     for url in urls.values():
         assert webhook.match(url), url
         assert "mac=$mac" in url
-    await shot(page, "browser-phone-urls.png", docs=True)
-    # Not added before the user submits.
+    await shot(
+        page,
+        "browser-phone-urls.png",
+        docs=True,
+        strings=(
+            "config.step.urls.title",
+            "config.step.urls.description",
+            "config.step.urls.menu_options.test",
+            "config.step.urls.menu_options.finish",
+            "selector.texts.options.essential",
+            "selector.texts.options.essential_intro",
+        ),
+    )
+    # Not added before the user chooses.
     async with hass_instance.api() as api:
         assert not [
             e
             for e in await hass_instance.entries(api, "sangoma_phone")
             if e["title"] == NAME
         ]
-    await page.get_by_role("button", name="Submit").click()
+
+    # The test: DND pressed on the phone, then Check.
+    await page.get_by_text("Test: I entered the URLs in the phone").click()
+    await expect(page.get_by_text("Check: I pressed DND on the phone")).to_be_visible()
+    await shot(
+        page,
+        "browser-test.png",
+        docs=True,
+        strings=(
+            "config.step.test.title",
+            "config.step.test.description",
+            "config.step.test.menu_options.check",
+            "config.step.test.menu_options.finish",
+        ),
+    )
+    phone = PhoneSimulator(urls, phone=PhoneIdentity(mac=MAC.replace(":", "")))
+    assert (await phone.send("dnd_on")).status == 200
+    await page.get_by_text("Check: I pressed DND on the phone").click()
+    await expect(
+        page.get_by_text(f"{NAME} works: Home Assistant received DND turned on")
+    ).to_be_visible()
+    await shot(
+        page,
+        "browser-tested.png",
+        docs=True,
+        strings=("config.create_entry.tested",),
+    )
     await page.get_by_role("button", name=re.compile("finish", re.IGNORECASE)).click()
     async with hass_instance.api() as api:
         entries = await hass_instance.entries(api, "sangoma_phone")
@@ -185,20 +240,35 @@ async def test_add_phone_and_watch_a_call(
     await expect(row).to_contain_text("Unknown")
 
     # A call, with the simulator sending to exactly the URLs the UI showed.
-    phone = PhoneSimulator(urls, phone=PhoneIdentity(mac=MAC.replace(":", "")))
     assert (await phone.send("incoming_call", "a")).status == 200
     await expect(row).to_contain_text("Ringing")
     await expect(page.get_by_text("Incoming call from Bob (1002)")).to_be_visible()
-    await shot(page, "browser-device-ringing.png", docs=True)
+    await shot(
+        page,
+        "browser-device-ringing.png",
+        docs=True,
+        strings=(
+            "entity.sensor.call_state.name",
+            "entity.sensor.call_state.state.ringing",
+        ),
+    )
     assert (await phone.send("established", "a")).status == 200
     await expect(row).to_contain_text("In call")
-    await shot(page, "browser-device-in-call.png", docs=True)
+    await shot(
+        page,
+        "browser-device-in-call.png",
+        docs=True,
+        strings=(
+            "entity.sensor.call_state.name",
+            "entity.sensor.call_state.state.connected",
+        ),
+    )
     assert (await phone.send("terminated", "a")).status == 200
     await expect(row).to_contain_text("Idle")
     await shot(page, "browser-device-idle.png")
 
-    # The full URL page (Configure → Show the phone's URLs), in a tall window.
-    await page.set_viewport_size({"width": 1100, "height": 7600})
+    # The URL page (Configure → Show the phone's URLs): its top, downloads first.
+    await page.set_viewport_size({"width": 1100, "height": 1000})
     await page.goto(
         f"{hass_instance.base_url}/config/integrations/integration/sangoma_phone"
     )
@@ -211,7 +281,12 @@ async def test_add_phone_and_watch_a_call(
     assert len(await page.locator("pre code").all_inner_texts()) in {33, 34}
     footer = page.locator("ha-dialog-footer")
     await expect(footer.get_by_role("button", name="Close")).to_be_visible()
-    await shot(page, "browser-url-page.png", docs=True)
+    await shot(
+        page,
+        "browser-url-page.png",
+        docs=True,
+        strings=("options.step.init.menu_options.urls", "options.abort.urls"),
+    )
 
 
 async def test_dnd_switch_on_the_device_page(
@@ -241,7 +316,8 @@ async def test_dnd_switch_on_the_device_page(
             # The URLs are shown before the phone is added.
             assert result["step_id"] == "urls", result
             result = await api.post(
-                f"/api/config/config_entries/flow/{form['flow_id']}", {}
+                f"/api/config/config_entries/flow/{form['flow_id']}",
+                {"next_step_id": "finish"},
             )
             assert result["type"] == "create_entry", result
         entry_id = result["result"]["entry_id"]

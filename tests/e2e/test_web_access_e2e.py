@@ -70,7 +70,8 @@ async def test_dnd_switch_controls_the_phone(
         # The URLs are shown before the phone is added.
         assert result["step_id"] == "urls", result
         result = await api.post(
-            f"/api/config/config_entries/flow/{form['flow_id']}", {}
+            f"/api/config/config_entries/flow/{form['flow_id']}",
+            {"next_step_id": "finish"},
         )
         assert result["type"] == "create_entry", result
         entry_id = result["result"]["entry_id"]
@@ -131,7 +132,7 @@ async def test_dnd_the_phone_took_survives_a_restart(
                     "password": PASSWORD,
                 },
             )
-            result = await api.post(path, {})
+            result = await api.post(path, {"next_step_id": "finish"})
             entry_id = result["result"]["entry_id"]
         entities, _ = await phone_entities(hass_instance, entry_id)
         switch = entities["dnd"]
