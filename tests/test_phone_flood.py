@@ -99,13 +99,43 @@ async def test_flood_is_refused_changes_nothing_and_is_logged_once(
     assert diagnostics["rejected_counts"] == {"rate_limited": 30}
     assert diagnostics["last_rejected"]["reason"] == "rate_limited"
 
-    # Two seconds later the phone may send again; the flood is over (logged).
+    # Two seconds later the phone may send again (the flood is not over yet).
     freezer.tick(2)
     caplog.clear()
     assert (await send("incoming_call", {"remote": "1002", "cid": "7"})).status == 200
     await hass.async_block_till_done()
     assert hass.states.get("binary_sensor.desk_phone_ringing").state == "on"
-    assert "30 requests were refused" in caplog.text
+    assert "requests were refused" not in caplog.text
+    # Quiet until the bucket is full again: the flood is over (logged once).
+    freezer.tick(BURST / DEFAULT_RATE)
+    assert (await send("terminated", {"remote": "1002", "cid": "7"})).status == 200
+    assert caplog.text.count("30 requests were refused") == 1
+
+
+async def test_a_sustained_flood_is_one_flood(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+    send: SendRequest,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """250 requests a second for 4 s: the refills let some through, yet the
+    log has one warning and, once the sender is quiet, one end line."""
+    caplog.set_level(logging.INFO, logger="custom_components.sangoma_phone")
+    statuses: list[int] = []
+    for _ in range(1000):
+        statuses.append((await send("dnd_on")).status)
+        freezer.tick(0.004)
+    assert statuses.count(429) > 700
+    assert statuses.count(200) > BURST
+    assert caplog.text.count("more than 5 requests a second") == 1
+    assert "were refused" not in caplog.text
+    freezer.tick(BURST / DEFAULT_RATE)
+    assert (await send("dnd_off")).status == 200
+    ends = [r.getMessage() for r in caplog.records if "were refused" in r.getMessage()]
+    assert ends == [
+        f"Desk phone: the flood of requests is over; {statuses.count(429)} requests were refused"
+    ]
 
 
 async def test_other_phones_keep_working_during_a_flood(

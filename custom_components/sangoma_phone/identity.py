@@ -47,6 +47,10 @@ def async_mac_owner(hass: HomeAssistant, mac: str, entry_id: str) -> ConfigEntry
 @callback
 def async_pin_mac(hass: HomeAssistant, entry: ConfigEntry, mac: str | None) -> None:
     """Pin a phone to a MAC, or (None) let it learn it: entry, device, repairs."""
+    if (runtime := getattr(entry, "runtime_data", None)) is not None and (
+        pinned_mac(entry) != mac
+    ):
+        runtime.phone.proven_ip = None  # another phone: proofs of the old one end
     # An ignored discovery of the phone goes first; then the MAC is the unique id.
     ignored = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, mac or "")
     ignored = (

@@ -26,6 +26,9 @@ class PhoneUpdate:
     changed: frozenset[str]
     # The sender's address of that request, if known.
     source: str | None = None
+    # Whether that request proved the address it reports (its pinned MAC,
+    # sent from that address): only such a request moves a following host.
+    proven: bool = False
 
 
 type UpdateListener = Callable[[PhoneUpdate], None]

@@ -270,7 +270,7 @@ class SangomaPhone:
     def _accept(self, request: ParsedRequest, source: str | None) -> None:
         before = device_details(self.state)
         changed = self.machine.apply(request, dt_util.utcnow())
-        if proves_address(self.entry, request, source):
+        if proven := proves_address(self.entry, request, source):
             # The address the phone proved (not just reported): what a form
             # may offer as its web access host.
             self.proven_ip = request.variables.ip
@@ -283,7 +283,7 @@ class SangomaPhone:
         if device_details(self.state) != before:
             async_update_device(self.hass, self.device_id, self.state)
         self._schedule_save()
-        self._notify(PhoneUpdate(request, changed, source))
+        self._notify(PhoneUpdate(request, changed, source, proven))
         self.hass.bus.async_fire(
             EVENT_PHONE,
             {

@@ -17,7 +17,7 @@ from custom_components.sangoma_phone.const import CONF_WEB_ACCESS, DOMAIN
 from custom_components.sangoma_phone.web_access import RETRY_INTERVAL
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
-from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.config_entries import SOURCE_DHCP, SOURCE_REAUTH
 from homeassistant.const import (
     ATTR_DEVICE_ID,
     ATTR_ENTITY_ID,
@@ -29,6 +29,7 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
@@ -200,6 +201,34 @@ async def test_an_unproven_address_is_not_followed(
         await attacker.close()
     issue = ir.async_get(hass).async_get_issue(DOMAIN, f"web_access_moved_{ENTRY_ID}")
     assert (issue is not None) is ("001fc1000001" not in query)
+
+
+async def test_an_earlier_proof_proves_nothing_after_a_move(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    fake_phone: FakePhone,
+) -> None:
+    """The phone proved 127.0.0.2, then DHCP found it at 127.0.0.1: a request
+    without a MAC that reports the old address (from anywhere) moves nothing,
+    and the form offers where the phone is now."""
+    follow_the_phone(init_integration, hass)
+    phone = init_integration.runtime_data.phone
+    phone.async_handle_request(f"event=registered&mac={MAC}&ip=127.0.0.2", "127.0.0.2")
+    assert init_integration.data[CONF_WEB_ACCESS][CONF_HOST] == "127.0.0.2"
+    await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": SOURCE_DHCP},
+        data=DhcpServiceInfo(ip="127.0.0.1", hostname="s505", macaddress=MAC),
+    )
+    assert init_integration.data[CONF_WEB_ACCESS][CONF_HOST] == "127.0.0.1"
+    assert phone.proven_ip == "127.0.0.1"
+
+    phone.async_handle_request("event=registered&ip=127.0.0.2", "127.0.0.3")
+    await hass.async_block_till_done()
+    assert init_integration.data[CONF_WEB_ACCESS][CONF_HOST] == "127.0.0.1"
+    await press_reboot(hass)
+    assert fake_phone.actions == [b"GET /Phone_ActionURL&key=Reboot HTTP/1.1"]
+    assert ir.async_get(hass).async_get_issue(DOMAIN, f"web_access_moved_{ENTRY_ID}")
 
 
 async def test_the_user_confirms_a_new_address(

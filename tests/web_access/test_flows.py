@@ -1,5 +1,6 @@
 """Web access in the flows: setup, options step, reauthentication, DHCP updates."""
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from ..conftest import MAC, SendRequest
 from ..fake_phone import HOST, Answer, FakePhone
 from ..flow_helpers import open_options_step, suggested
 from .conftest import DND_SENSOR, DND_SWITCH, PASSWORD, web_access_data
+from .test_client_connect import _self_signed, _TlsPhone
 
 FORM = {CONF_HOST: HOST, "https": False, "verify_ssl": True, "username": "admin"}
 
@@ -69,7 +71,7 @@ async def test_setup_without_web_access(
     [
         ({CONF_PASSWORD: "wrong"}, Answer.OK, {CONF_PASSWORD: "invalid_auth"}),
         ({}, Answer.HANG, {CONF_HOST: "cannot_connect"}),
-        ({}, Answer.ERROR, {"base": "unexpected_answer"}),
+        ({}, Answer.ERROR, {"base": "phone_refused"}),
         ({}, Answer.GARBAGE, {"base": "unexpected_answer"}),
         ({CONF_HOST: ""}, Answer.OK, {CONF_HOST: "host_required"}),
     ],
@@ -254,3 +256,22 @@ async def test_resaving_keeps_digest(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert init_integration.data[CONF_WEB_ACCESS]["auth"] == "digest"
+
+
+@pytest.mark.usefixtures("local_url")
+async def test_plain_http_to_an_https_phone_names_use_https(
+    hass: HomeAssistant, tmp_path: Path
+) -> None:
+    """The form says which setting to change: Use HTTPS."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "Desk phone", "web_access": True}
+    )
+    with _TlsPhone(_self_signed(tmp_path)) as phone:
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            {**FORM, CONF_PORT: phone.port, CONF_PASSWORD: PASSWORD},
+        )
+    assert result["errors"] == {"https": "https_expected"}

@@ -2,8 +2,9 @@
 
 A bucket holds up to ``burst`` tokens and gains ``rate`` tokens a second; a
 request takes one or is refused. A refusal after an accepted request starts a
-flood, the next accepted request ends it. The defaults, and why:
-docs/requests.md.
+flood; it ends with the first request accepted once the bucket is full again
+(the sender was quiet that long), so a sustained flood is one flood however
+its refills let a request through. The defaults, and why: docs/requests.md.
 """
 
 from collections import OrderedDict
@@ -30,7 +31,7 @@ class Verdict(Enum):
     """What a bucket says about one request."""
 
     ACCEPT = auto()
-    ACCEPT_FLOOD_OVER = auto()  # accepted; a flood just ended (see `refused`)
+    ACCEPT_FLOOD_OVER = auto()  # accepted, bucket full again: the flood ended
     REFUSE_FLOOD_START = auto()  # refused, the first of a flood
     REFUSE = auto()  # refused, within a flood
 
@@ -67,8 +68,9 @@ class TokenBucket:
         if self.updated is None or now > self.updated:
             self.updated = now
         if self.tokens >= 1.0:
+            full = self.tokens >= self.burst
             self.tokens -= 1.0
-            if self.flooding:
+            if self.flooding and full:
                 self.flooding = False
                 return Verdict.ACCEPT_FLOOD_OVER
             return Verdict.ACCEPT

@@ -117,22 +117,22 @@ class WebAccess:
         if update.request is None:
             return
         if ip := update.request.variables.ip:
-            self._follow(phone, ip, update.source)
+            self._follow(ip, update)
         if not self.available:
             self._async_start_probe()
 
     @callback
-    def _follow(self, phone: SangomaPhone, ip: str, source: str | None) -> None:
-        """Follow the phone's address only where the phone proved it.
+    def _follow(self, ip: str, update: PhoneUpdate) -> None:
+        """Follow the phone's address only where this very request proved it.
 
-        Proof (the phone's `proven_ip`): a request with the pinned MAC, sent
-        from that address. Anything else asks the user first: the host
-        receives the phone's password.
+        Proof: the pinned MAC, sent from that address (an address proved
+        earlier proves nothing now: the phone may have moved since). Anything
+        else asks the user first: the host receives the phone's password.
         """
-        if ip == phone.proven_ip:
+        if update.proven:
             async_track_phone_ip(self.hass, self.entry, ip)
         else:
-            async_ask_to_follow(self.hass, self.entry, ip, source)
+            async_ask_to_follow(self.hass, self.entry, ip, update.source)
 
     @callback
     def _async_start_probe(self, now: datetime | None = None) -> None:

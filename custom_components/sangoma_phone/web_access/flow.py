@@ -45,6 +45,8 @@ _ERROR_FIELD: Final = {
     "basic_refused": CONF_ALLOW_BASIC,
     "forbidden": "base",
     "tls_error": CONF_HTTPS,
+    "https_expected": CONF_HTTPS,
+    "phone_refused": "base",
     "certificate_not_trusted": CONF_VERIFY_SSL,
 }
 _PASSWORD: Final = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))

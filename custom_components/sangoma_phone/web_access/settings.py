@@ -85,6 +85,8 @@ def async_track_phone_ip(hass: HomeAssistant, entry: ConfigEntry, ip: str) -> bo
     Only for an address the phone proved (its pinned MAC, sent from there),
     the DHCP discovery of its MAC, or the user's confirmation.
     """
+    if (runtime := getattr(entry, "runtime_data", None)) is not None:
+        runtime.phone.proven_ip = ip  # every caller is a proof: the form offers it
     data = stored_settings(entry)
     if data is None or not data.get(CONF_FOLLOW_PHONE_IP) or data[CONF_HOST] == ip:
         return False
