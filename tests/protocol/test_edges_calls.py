@@ -198,3 +198,18 @@ def test_a_repeated_start_makes_its_call_the_most_recent() -> None:
     phone.send("incoming_call", "remote=5550001")
     assert phone.send("incoming_call", "remote=5550002") == "ringing 5550002 None R"
     assert phone.send("incoming_call", "remote=5550001") == "ringing 5550001 None R"
+
+
+@pytest.mark.parametrize("ids", ["cid=c1&", ""], ids=["with_id", "without_id"])
+def test_a_late_start_of_the_call_idle_to_busy_made_is_the_same_call(ids: str) -> None:
+    """idle_to_busy made the call, which then connected: its start arriving
+    late (within LATE_WINDOW of idle_to_busy) is that call, not a new one."""
+    phone = RawPhone()
+    assert phone.send("idle_to_busy", ids.rstrip("&")) == "dialing None None"
+    assert phone.send("established", ids + "remote=5550001") == (
+        "connected 5550001 None I"
+    )
+    assert phone.send("incoming_call", ids + "remote=5550001", after=3) == (
+        "connected 5550001 None I"
+    )
+    assert len(phone.state.calls) == 1

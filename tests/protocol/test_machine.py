@@ -437,6 +437,20 @@ def test_flags(key: str, attribute: str, value: object) -> None:
     assert phone.state.call_state is None
 
 
+def test_dnd_switched_from_home_assistant() -> None:
+    """set_dnd records what the phone accepted and says what changed; a later
+    report from the phone wins."""
+    phone = Phone()
+    assert phone.machine.set_dnd(True) == {"dnd"}
+    assert phone.state.dnd is True
+    assert phone.machine.set_dnd(True) == frozenset()
+    assert phone.machine.set_dnd(False) == {"dnd"}
+    assert phone.state.dnd is False
+    phone.send("dnd_on")
+    assert phone.state.dnd is True
+    assert phone.state.last_event == "dnd_on"
+
+
 def test_identity() -> None:
     phone = Phone()
     changed = phone.send(

@@ -53,9 +53,10 @@ def all_registered(
     return registration is Registration.REGISTERED
 
 
+# Runs once per registration event, at import, to build machine.EFFECTS.
 def registration_effect(
     registration: Registration,
-) -> Callable[[_HasState, PhoneVariables, datetime], None]:
+) -> Callable[[_HasState, PhoneVariables, datetime], None]:  # pragma: no mutate block
     """Return the state machine's effect of a registration event."""
 
     def run(machine: _HasState, v: PhoneVariables, now: datetime) -> None:
