@@ -46,7 +46,9 @@ ATTR_KEY: Final = "key"
 
 def _whole_number(value: Any) -> int:
     """Return a whole number given as such or as digits; 1.9 or true are none."""
-    if isinstance(value, str) and value.strip().isdigit():
+    # ASCII digits only: Arabic-Indic or superscript digits are digits to
+    # Python (isdigit), not to the phone.
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         return int(value.strip())
     if isinstance(value, int) and not isinstance(value, bool):
         return value

@@ -195,7 +195,7 @@ async def test_one_failing_phone_stops_no_other(
         assert fake_phone.actions == [line("/Phone_ActionURL&Command=2")]
 
 
-@pytest.mark.parametrize("account", [1.9, True, "1.0", -1, 17])
+@pytest.mark.parametrize("account", [1.9, True, "1.0", -1, 17, "\u0661", "\u00b2"])
 async def test_an_account_is_a_whole_number(
     hass: HomeAssistant, fake_phone: FakePhone, account: Any
 ) -> None:

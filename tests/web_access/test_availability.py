@@ -56,6 +56,11 @@ async def test_401_starts_reauth(hass: HomeAssistant, fake_phone: FakePhone) -> 
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
     assert hass.states.get(REBOOT).state != STATE_UNAVAILABLE
+    # The password is changed back on the phone: the reauthentication goes.
+    fake_phone.password = PASSWORD
+    await press_reboot(hass)
+    await hass.async_block_till_done()
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
 
 
 @pytest.mark.usefixtures("init_integration")

@@ -200,6 +200,9 @@ async def test_reauth(
     fake_phone.password = "new-password"
     result = await init_integration.start_reauth_flow(hass)
     assert result["step_id"] == "reauth_confirm"
+    (flow,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    # The card names the phone and where it is.
+    assert flow["context"]["title_placeholders"] == {"ip": f"Desk phone, {HOST}"}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"username": "admin", CONF_PASSWORD: "still-wrong"}
     )

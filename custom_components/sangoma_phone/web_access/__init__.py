@@ -11,7 +11,7 @@ import contextlib
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.dispatcher import (
@@ -168,6 +168,9 @@ class WebAccess:
             ) from err
         if self._stopped:
             return
+        if self.last_result == "invalid_auth":  # the credentials work again
+            for flow in self.entry.async_get_active_flows(self.hass, {SOURCE_REAUTH}):
+                self.hass.config_entries.flow.async_abort(flow["flow_id"])
         self._record("ok")
         self._set_available(True)
         async_remember_scheme(self.hass, self.entry, client.auth_scheme)

@@ -156,8 +156,11 @@ class WebAccessReauthFlow(ConfigFlow):
         self, entry_data: Mapping[str, Any]
     ) -> ConfigFlowResult:
         """Start: ask for the new credentials."""
-        current = stored_settings(self._get_reauth_entry()) or {}
-        self.context["title_placeholders"] = {"ip": str(current.get(CONF_HOST, "?"))}
+        entry = self._get_reauth_entry()
+        current = stored_settings(entry) or {}
+        # The card reads "Sangoma phone (<its name>, <host>)".
+        host = str(current.get(CONF_HOST, "?"))
+        self.context["title_placeholders"] = {"ip": f"{entry.title}, {host}"}
         return await self.async_step_reauth_confirm()
 
     async def async_step_reauth_confirm(
