@@ -45,6 +45,7 @@ ENTITY_KEYS = (
     "ip_address",  # disabled by default
     "dnd",
     "reset_missed_calls",
+    "last_report",
 )
 # Rarely needed: disabled until the user enables them on the device page.
 DISABLED_BY_DEFAULT = frozenset(
