@@ -57,6 +57,7 @@ class SangomaPhoneConfigFlow(WebAccessReauthFlow, domain=DOMAIN):
     _mac: str | None = None
     _web_access: dict[str, Any] | None = None
     _waiting: WaitingWebhook | None = None
+    _base_url = ""  # the phone's webhook URL the URL step showed
 
     @staticmethod
     @callback
@@ -183,6 +184,7 @@ class SangomaPhoneConfigFlow(WebAccessReauthFlow, domain=DOMAIN):
                 self.hass, self._new_webhook_id, self._new_title or "", self._new_mac
             )
         self._waiting.async_open()
+        self._base_url = urls["base_url"]  # what the test's steps name
         return self.async_show_menu(
             step_id="urls",
             menu_options=["test", "finish"],
@@ -196,7 +198,7 @@ class SangomaPhoneConfigFlow(WebAccessReauthFlow, domain=DOMAIN):
         return self.async_show_menu(
             step_id="test",
             menu_options=["check", "finish"],
-            description_placeholders=await self._async_test_placeholders(),
+            description_placeholders=self._test_placeholders(),
         )
 
     async def async_step_check(
@@ -218,14 +220,13 @@ class SangomaPhoneConfigFlow(WebAccessReauthFlow, domain=DOMAIN):
             step_id="not_received",
             menu_options=["check", "finish"],
             description_placeholders={
-                **await self._async_test_placeholders(),
+                **self._test_placeholders(),
                 "troubleshooting": await async_troubleshooting_url(self.hass),
             },
         )
 
-    async def _async_test_placeholders(self) -> dict[str, str]:
-        urls = await async_phone_urls(self.hass, self._new_webhook_id or "", None) or {}
-        return {"name": self._new_title or "", "base_url": urls.get("base_url", "")}
+    def _test_placeholders(self) -> dict[str, str]:
+        return {"name": self._new_title or "", "base_url": self._base_url}
 
     async def async_step_finish(
         self, user_input: dict[str, Any] | None = None

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any, Final, override
 
 from homeassistant.components.sensor import (
+    RestoreSensor,
     SensorDeviceClass,
     SensorEntity,
     SensorEntityDescription,
@@ -141,8 +142,9 @@ class SangomaPhoneSensor(SangomaPhoneStateEntity, SensorEntity):
         return self.entity_description.attributes_fn(self.phone.state)
 
 
-class SangomaPhoneLastReportSensor(SangomaPhoneSensor):
-    """When the phone last reported, to the minute (fewer recorder rows)."""
+class SangomaPhoneLastReportSensor(SangomaPhoneSensor, RestoreSensor):
+    """When the phone last reported, to the minute (fewer recorder rows); a
+    restart keeps what it showed while the stored time is within that minute."""
 
     _written: datetime | None = None
 
@@ -153,8 +155,16 @@ class SangomaPhoneLastReportSensor(SangomaPhoneSensor):
 
     @override
     async def async_added_to_hass(self) -> None:
-        """Start from the stored state's time."""
-        self._written = self.phone.state.last_event_time
+        """Start from the stored state's time, or from what it showed."""
+        stored = self.phone.state.last_event_time
+        self._written = stored
+        if (
+            stored is not None
+            and (last := await self.async_get_last_sensor_data()) is not None
+            and isinstance(shown := last.native_value, datetime)
+            and abs(stored - shown) < LAST_REPORT_STEP
+        ):
+            self._written = shown
         await super().async_added_to_hass()
 
     @override

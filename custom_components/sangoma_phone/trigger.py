@@ -162,12 +162,10 @@ class PhoneTrigger(Trigger):
                 return
             spec = EVENTS_BY_KEY[data["event"]]
             variables = {k: v for k, v in data.items() if k != "event"}
+            texts = ui_texts(self._hass)
             run_action(
                 {**variables, "event_type": spec.key.value},
-                ui_texts(self._hass).phrase(
-                    "trigger_description",
-                    event=ui_texts(self._hass).event_label(spec.key),
-                ),
+                texts.phrase("trigger_description", event=texts.event_label(spec.key)),
                 event.context,
             )
 
